@@ -1,0 +1,168 @@
+"""GraphML export: the file the scorer (score.py), networkx and Gephi read.
+
+GraphML can only carry scalar values and Gephi needs a label on everything, so the model graph is first
+flattened into a plain copy:
+
+* lists (aliases, docs) are joined with "|" (a "|" inside a name becomes the full-width "｜");
+* evidence is flattened to its first supporting sentence (`sentence`, `doc`, `start`, `end`) in a stable
+  order; `docs` lists every supporting document and the integer `weight` (>= 1) counts them;
+* every node and edge gets a non-empty `label` (edge label = relation);
+* edges get unique ids e0, e1, ... (networkx would reuse the multigraph keys) in sorted order, so the same
+  graph always gives byte-identical files;
+* `year`, `start`, `end`, `weight` are integers, `value` a double; None is omitted, never written as "None";
+* each attribute name has one type per scope (mixed types are widened: int+float -> double, else string).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .atomic import atomic_open
+from .common import (
+    as_float,
+    as_int,
+    clean_text,
+    edge_relation,
+    node_evidence,
+    node_label,
+    sorted_edges,
+    sorted_evidence,
+    sorted_nodes,
+    split_node_id,
+    str_list,
+    supporting_docs,
+)
+
+SEPARATOR = "|"
+_INT_FIELDS = ("year", "start", "end", "weight")
+_FLOAT_FIELDS = ("value",)
+# Handled explicitly below; anything else the builder adds is passed through as a scalar.
+_NODE_FIELDS = ("type", "label", "aliases", "docs", "indicator", "value", "unit", "comparator", "year",
+                "status", "sentence", "doc", "start", "end", "evidence")
+_EDGE_FIELDS = ("relation", "label", "weight", "title", "date", "docs", "sentence", "doc", "start", "end",
+                "evidence")
+
+
+def _join(values: Any) -> str:
+    """Lists of names as one "|"-separated string, as score.py splits them."""
+    return SEPARATOR.join(v.replace(SEPARATOR, "｜") for v in str_list(values))
+
+
+def _scalar(value: Any) -> str | int | float | bool | None:
+    """Any attribute value as a GraphML scalar: lists are joined, mappings become JSON text."""
+    if value is None:
+        return None
+    if isinstance(value, bool | int | str):
+        return clean_text(value) if isinstance(value, str) else value
+    if isinstance(value, float):
+        return as_float(value)
+    if isinstance(value, list | tuple | set | frozenset) and all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    ):
+        return _join(value) or None
+    return clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def _put(out: dict[str, Any], name: str, value: Any) -> None:
+    """Set a field with its fixed type, dropping None and empty strings."""
+    if name in _INT_FIELDS:
+        value = as_int(value)
+    elif name in _FLOAT_FIELDS:
+        value = as_float(value)
+    elif value is not None and not isinstance(value, bool | int | float):
+        value = clean_text(value).strip()
+    if value is not None and value != "":
+        out[name] = value
+
+
+def _evidence_fields(out: dict[str, Any], evidence: list[dict[str, Any]]) -> None:
+    if evidence:
+        first = evidence[0]
+        for name in ("sentence", "doc", "start", "end"):
+            _put(out, name, first.get(name))
+
+
+def _extras(out: dict[str, Any], data: Mapping[str, Any], known: tuple[str, ...]) -> None:
+    for name in sorted(str(k) for k in data if str(k) not in known):
+        value = _scalar(data[name])
+        if value is not None and value != "":
+            out[name] = value
+
+
+def _flat_node(node: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    node_type, _ = split_node_id(node, data)
+    label = node_label(node, data)
+    _put(out, "type", node_type)
+    _put(out, "label", label)
+    _put(out, "aliases", _join(a for a in str_list(data.get("aliases")) if a != label))
+    evidence = node_evidence(data)
+    _put(out, "docs", _join(supporting_docs(data, evidence)))
+    for name in ("indicator", "value", "unit", "comparator", "year", "status"):
+        _put(out, name, data.get(name))
+    _evidence_fields(out, evidence)
+    _extras(out, data, _NODE_FIELDS)
+    return out
+
+
+def _flat_edge(key: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    relation = edge_relation(key, data)
+    evidence = sorted_evidence(data.get("evidence"))
+    docs = supporting_docs(data, evidence)
+    _put(out, "relation", relation)
+    _put(out, "label", relation)
+    _put(out, "weight", max(1, len(docs)))
+    _put(out, "title", data.get("title"))
+    _put(out, "date", data.get("date"))
+    _put(out, "docs", _join(docs))
+    _evidence_fields(out, evidence)
+    _extras(out, data, _EDGE_FIELDS)
+    return out
+
+
+def _unify_types(items: list[dict[str, Any]]) -> None:
+    """One GraphML key per attribute name: widen mixed types in place (int+float -> float, else str)."""
+    types: dict[str, set[type]] = defaultdict(set)
+    for attrs in items:
+        for name, value in attrs.items():
+            types[name].add(type(value))
+    for name, found in types.items():
+        if len(found) < 2:
+            continue
+        target: type = float if found <= {int, float} else str
+        for attrs in items:
+            if name in attrs:
+                attrs[name] = target(attrs[name])
+
+
+def to_plain_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A scalar-only copy of `graph`, nodes and edges in sorted order, edges keyed e0, e1, ...
+
+    The edge keys become the GraphML edge ids (networkx writes the key as the id of a multigraph edge).
+    """
+    plain = nx.MultiDiGraph()
+    nodes = [(str(n), _flat_node(n, d)) for n, d in sorted_nodes(graph)]
+    edges = [(str(u), str(v), _flat_edge(k, d)) for u, v, k, d in sorted_edges(graph)]
+    _unify_types([attrs for _, attrs in nodes])
+    _unify_types([attrs for _, _, attrs in edges])
+    plain.add_nodes_from(nodes)
+    for index, (u, v, attrs) in enumerate(edges):
+        plain.add_edge(u, v, key=f"e{index}", **attrs)
+    return plain
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write `graph` as GraphML atomically; return the path."""
+    plain = to_plain_graph(graph)
+    with atomic_open(path, "wb") as fh:
+        # The pure-Python writer, not lxml's: the bytes must not depend on whether lxml is installed.
+        nx.write_graphml_xml(plain, fh, encoding="utf-8", prettyprint=True)
+    return Path(path)

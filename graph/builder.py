@@ -1,0 +1,191 @@
+"""Merge per-document facts into one corpus graph, resolving names across documents.
+
+Input is plain data (`DocumentFacts`), so the graph knows nothing of spaCy: the NLP side
+converts its Doc extensions into these records. Merging is associative: the graph of
+A+B equals merging the graph of B into the graph of A.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .model import node_id, target_id
+
+QUOTES = "\"'“”‘’「」『』《》〈〉"
+
+
+def clean_name(name: str) -> str:
+    """Names keep their quotes and spaces out: “百千万工程” -> 百千万工程."""
+    name = unicodedata.normalize("NFC", name)
+    return "".join(ch for ch in name if ch not in QUOTES and not ch.isspace())
+
+
+@dataclass
+class EntityRecord:
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class RelationRecord:
+    head: tuple[str, str]
+    relation: str
+    tail: tuple[str, str]
+    sentence: str
+    start: int
+    end: int
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class TargetRecord:
+    subject: tuple[str, str]
+    indicator: str
+    value: float
+    unit: str
+    comparator: str
+    year: int | None
+    status: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass
+class DocumentFacts:
+    doc_id: str
+    date: str | None
+    chars: int
+    source: str
+    entities: list[EntityRecord]
+    relations: list[RelationRecord]
+    targets: list[TargetRecord]
+
+
+class GraphBuilder:
+    """Accumulates documents into one MultiDiGraph."""
+
+    def __init__(self) -> None:
+        self.graph = nx.MultiDiGraph()
+        self.graph.graph["documents"] = {}
+        # alias -> canonical node id, per type, to merge 国际金融城 into 广州国际金融城
+        self.alias_index: dict[tuple[str, str], str] = {}
+
+    # -- nodes ----------------------------------------------------------------------------
+    def resolve(self, etype: str, name: str) -> str:
+        name = clean_name(name)
+        return self.alias_index.get((etype, name), node_id(etype, name))
+
+    def add_entity(self, record: EntityRecord, doc_id: str) -> str:
+        name = clean_name(record.name)
+        aliases = {clean_name(a) for a in record.aliases} - {name, ""}
+        nid = None
+        for candidate in [name, *sorted(aliases)]:
+            if (record.type, candidate) in self.alias_index:
+                nid = self.alias_index[(record.type, candidate)]
+                break
+        if nid is None:
+            nid = node_id(record.type, name)
+        g = self.graph
+        if nid not in g:
+            g.add_node(nid, type=record.type, label=name, aliases=[], docs=[])
+        data = g.nodes[nid]
+        # the canonical label is the fullest form seen (广州国际金融城 over 国际金融城)
+        names = set(data["aliases"]) | {data["label"], name} | aliases
+        label = data["label"]
+        if len(name) > len(label) and record.type not in ("District",):
+            label = name
+        data["label"] = label
+        data["aliases"] = sorted(n for n in names if n != label)
+        if doc_id not in data["docs"]:
+            data["docs"] = sorted([*data["docs"], doc_id])
+        for key, value in record.attrs.items():
+            data.setdefault(key, value)
+        for n in names:
+            self.alias_index[(record.type, n)] = nid
+        return nid
+
+    # -- edges ----------------------------------------------------------------------------
+    def add_edge(self, u: str, v: str, relation: str, doc_id: str, evidence: dict, attrs: dict) -> None:
+        g = self.graph
+        if g.has_edge(u, v, key=relation):
+            data = g.edges[u, v, relation]
+        else:
+            g.add_edge(u, v, key=relation, relation=relation, docs=[], evidence=[])
+            data = g.edges[u, v, relation]
+        if doc_id not in data["docs"]:
+            data["docs"] = sorted([*data["docs"], doc_id])
+        if evidence not in data["evidence"]:
+            data["evidence"].append(evidence)
+        for key, value in attrs.items():
+            if value in (None, ""):
+                continue
+            if key == "title" and data.get("title") and value not in data["title"].split("、"):
+                data["title"] = "、".join(dict.fromkeys([*data["title"].split("、"), *value.split("、")]))
+            else:
+                data.setdefault(key, value)
+
+    # -- documents ------------------------------------------------------------------------
+    def add_document(self, facts: DocumentFacts) -> None:
+        g = self.graph
+        g.graph["documents"][facts.doc_id] = {"date": facts.date, "chars": facts.chars, "source": facts.source}
+        ids: dict[tuple[str, str], str] = {}
+        for record in facts.entities:
+            ids[(record.type, record.name)] = self.add_entity(record, facts.doc_id)
+        for rel in facts.relations:
+            u = ids.get(rel.head) or self.resolve(*rel.head)
+            v = ids.get(rel.tail) or self.resolve(*rel.tail)
+            if u == v or u not in g or v not in g:
+                continue
+            evidence = {"doc": facts.doc_id, "sentence": rel.sentence, "start": rel.start, "end": rel.end}
+            self.add_edge(u, v, rel.relation, facts.doc_id, evidence, rel.attrs)
+        for t in facts.targets:
+            subject = ids.get(t.subject) or self.resolve(*t.subject)
+            if subject not in g:
+                continue
+            tid = target_id(subject, clean_name(t.indicator), t.value, t.unit, t.year, t.status)
+            evidence = {"doc": facts.doc_id, "sentence": t.sentence, "start": t.start, "end": t.end}
+            if tid not in g:
+                g.add_node(
+                    tid, type="Target", label=_target_label(t), aliases=[], docs=[],
+                    indicator=clean_name(t.indicator), value=float(t.value), unit=t.unit,
+                    comparator=t.comparator, year=t.year, status=t.status,
+                    sentence=t.sentence, doc=facts.doc_id, start=t.start, end=t.end,
+                )
+            data = g.nodes[tid]
+            if facts.doc_id not in data["docs"]:
+                data["docs"] = sorted([*data["docs"], facts.doc_id])
+            self.add_edge(subject, tid, "sets_target", facts.doc_id, evidence, {})
+
+    def build(self, documents: Iterable[DocumentFacts]) -> nx.MultiDiGraph:
+        for facts in documents:
+            self.add_document(facts)
+        return self.graph
+
+
+def _target_label(t: TargetRecord) -> str:
+    cmp = {">": "超", ">=": "不低于", "~": "约", "<=": "不超过", "<": "低于"}.get(t.comparator, "")
+    year = f"({t.year})" if t.year else ""
+    return f"{clean_name(t.indicator)}{cmp}{t.value:g}{t.unit}{year}"
+
+
+def summary(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
+    """Counts of nodes by type and edges by relation, for the CLI report."""
+    nodes: dict[str, int] = {}
+    for _, data in graph.nodes(data=True):
+        nodes[data.get("type", "?")] = nodes.get(data.get("type", "?"), 0) + 1
+    edges: dict[str, int] = {}
+    for *_, data in graph.edges(data=True):
+        edges[data.get("relation", "?")] = edges.get(data.get("relation", "?"), 0) + 1
+    return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
+
+
+__all__ = ["GraphBuilder", "DocumentFacts", "EntityRecord", "RelationRecord", "TargetRecord", "summary",
+           "clean_name", "re"]

@@ -1,0 +1,75 @@
+"""Discourse context: which district each sentence speaks of.
+
+Plan news rarely repeats the subject: a section heading ("@荔湾区"), the paragraph's first
+district, or the document's main district carries over to the sentences that follow,
+and 该区/全区/我区 point back to it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Mention
+from .lexicon import divisions
+
+LEVEL_WEIGHT = {"province": 1, "city": 2, "county": 3, "town": 3}
+
+
+def main_district(districts: list[Mention]) -> Mention | None:
+    """The district the document is mostly about: frequent, and as local as possible."""
+    if not districts:
+        return None
+    counts = Counter(m.canonical for m in districts)
+    first = {}
+    for m in districts:
+        first.setdefault(m.canonical, m)
+    return max(first.values(), key=lambda m: (counts[m.canonical] * LEVEL_WEIGHT[m.attrs.get("level", "city")],
+                                              -m.start))
+
+
+def sentence_district(mentions: list[Mention]) -> Mention | None:
+    """The first district named in a sentence; 广州天河区 reads as 天河区."""
+    index = divisions()
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None and nxt.start - m.end <= 1:
+            child = index.by_code.get(nxt.attrs.get("code", ""))
+            parent = index.by_code.get(m.attrs.get("code", ""))
+            if child and parent and index.is_inside(child, parent):
+                return nxt
+        return m
+    return None
+
+
+class ContextTracker:
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = doc._.mentions or []
+        districts = [m for m in mentions if m.label == "District"]
+        main = main_district(districts)
+        focus: dict[int, tuple[str, str] | None] = {}
+        sections = doc._.sections or []
+        for section in sections:
+            in_heading = [m for m in districts if section.start - 1 <= m.start < section.start + len(section.heading) + 4]
+            section.district = in_heading[0].key if in_heading and section.heading else None
+        current = main.key if main else None
+        section_i = -1
+        for sent in doc.sents:
+            while section_i + 1 < len(sections) and sections[section_i + 1].start <= sent.start_char:
+                section_i += 1
+                if sections[section_i].district:
+                    current = sections[section_i].district
+            here = [m for m in districts if sent.start_char <= m.start < sent.end_char]
+            named = sentence_district(here)
+            if named is not None:
+                current = named.key
+            focus[sent.start_char] = current
+        doc._.focus = focus
+        return doc
+
+
+@Language.factory("plankg_context")
+def make_context(nlp: Language, name: str) -> ContextTracker:
+    return ContextTracker()

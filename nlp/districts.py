@@ -1,0 +1,83 @@
+"""Administrative divisions of every level, matched on characters against the national gazetteer.
+
+Full names (天河区, 虎门镇) are always taken. Short forms (天河, 科右中旗) are ambiguous with
+ordinary words and with namesakes elsewhere, so they are taken only when the document
+anchors them: the full form, or a containing division, appears in the same text.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Mention
+from .lexicon import Division, LongestMatcher, divisions, word_set
+
+LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
+
+
+class DistrictRecognizer:
+    def __init__(self) -> None:
+        index = divisions()
+        self.index = index
+        self.full = LongestMatcher(index.by_name)
+        self.short = LongestMatcher(index.by_short)
+        self.not_places = word_set("not_places.txt")
+        self.vocabulary = word_set("common_words.txt")
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        full_hits = list(self.full.finditer(text))
+        full_names = {name for _, _, name in full_hits}
+        candidates: list[tuple[int, int, str, list[Division], bool]] = []
+        for s, e, name in full_hits:
+            if name in self.not_places or (len(name) == 2 and name in self.vocabulary):
+                continue  # 城区, 郊区: division names that are ordinary words
+            options = self.index.by_name[name]
+            candidates.append((s, e, name, options, True))
+        covered = {i for s, e, _ in full_hits for i in range(s, e)}
+        for s, e, form in self.short.finditer(text):
+            if any(i in covered for i in range(s, e)) or form in self.not_places:
+                continue
+            candidates.append((s, e, form, self.index.by_short[form], False))
+
+        # Divisions named in full anchor their own short forms and those of places inside them.
+        anchors = [d for name in full_names for d in self.index.by_name[name]]
+        chosen: list[tuple[int, int, str, Division]] = []
+        for s, e, surface, options, is_full in candidates:
+            div = self.choose(options, anchors, surface, is_full, full_names)
+            if div is not None:
+                chosen.append((s, e, surface, div))
+        # short forms of provinces and cities also anchor what lies inside them
+        anchors += [d for *_, d in chosen if d.level in ("province", "city")]
+        mentions = doc._.mentions if doc._.mentions is not None else []
+        for s, e, surface, div in chosen:
+            if s > 0 and text[s - 1] in "全各本该我":  # 全市, 我区: not a name
+                continue
+            mentions.append(
+                Mention(s, e, "District", surface, canonical=div.name, source="gazetteer",
+                        attrs={"code": div.code, "level": div.level})
+            )
+        doc._.mentions = mentions
+        return doc
+
+    def choose(
+        self, options: list[Division], anchors: list[Division], surface: str, is_full: bool, full_names: set
+    ) -> Division | None:
+        """Pick the division a surface form refers to, or None when nothing anchors a short form."""
+
+        def anchored(d: Division) -> bool:
+            return d.name in full_names or any(
+                self.index.is_inside(d, a) or self.index.is_inside(a, d) for a in anchors if a.code != d.code
+            )
+
+        ranked = sorted(options, key=lambda d: (not anchored(d), LEVEL_RANK[d.level], d.code))
+        best = ranked[0]
+        if is_full or best.level in ("province", "city") or anchored(best):
+            return best
+        return None
+
+
+@Language.factory("plankg_districts")
+def make_districts(nlp: Language, name: str) -> DistrictRecognizer:
+    return DistrictRecognizer()

@@ -1,0 +1,85 @@
+"""What the NLP pipeline hands to the graph: mentions, relations and targets as Doc extensions.
+
+Offsets are character offsets into `doc.text`; the graph keeps them as provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+ENTITY_LABELS = ("Official", "District", "Platform", "Project", "Industry", "Organization", "Event")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    label: str
+    text: str
+    canonical: str = ""  # name the graph should key on (e.g. the full division name)
+    aliases: tuple[str, ...] = ()
+    source: str = "rule"  # which recogniser found it
+    attrs: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.canonical:
+            self.canonical = self.text
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.label, self.canonical)
+
+
+@dataclass
+class Relation:
+    head: tuple[str, str]  # (label, canonical)
+    relation: str
+    tail: tuple[str, str]
+    start: int  # evidence: the supporting sentence
+    end: int
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class TargetFact:
+    subject: tuple[str, str]
+    indicator: str
+    value: float
+    unit: str
+    comparator: str
+    year: int | None
+    status: str
+    start: int  # the figure's own characters
+    end: int
+    sent_start: int
+    sent_end: int
+
+
+@dataclass
+class Section:
+    start: int
+    end: int
+    heading: str
+    district: tuple[str, str] | None = None
+
+
+def register_extensions() -> None:
+    """Idempotently declare the Doc extensions plankg uses."""
+    defaults = {
+        "doc_id": None,
+        "date": None,  # ISO date of the document, when known
+        "year": None,  # the year 今年 refers to
+        "sections": None,
+        "mentions": None,
+        "relations": None,
+        "targets": None,
+        "focus": None,  # sentence start char -> (label, canonical) of the unit the sentence speaks of
+    }
+    for name, default in defaults.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+register_extensions()

@@ -1,0 +1,189 @@
+"""Named platforms, projects, organisations and events, found by suffix grammars.
+
+A name is recognised from its right end (商务区, 产业园, 大道, 项目, 大会 ...) and grown to
+the left over characters until a word that cannot be inside a name (推进, 加快, 的, 、),
+punctuation or a length limit. Candidates made only of generic words (重点项目,
+产业园区) are dropped: they name a category, not a thing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Mention
+from .lexicon import LongestMatcher, name_suffixes, read_lines, read_table
+
+MAX_NAME = 24
+NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·（）()]")
+PHASE = re.compile(r"^(?:[一二三四五六七八九十\d]+期(?:工程)?)")
+QUOTED = re.compile(r"[“\"]([^”\"“\n]{2,20})[”\"]")
+QUOTE_SUFFIX = re.compile(r"^(工程|项目|行动|专项行动|计划|活动|战略|品牌)")
+LIST_HEAD = re.compile(r"^等\s*(?:[\d.]+|[一二两三四五六七八九十百千]+)\s*(?:个|条|项|家|座|所|处|批)")
+CONGRESS = re.compile(
+    r"(?:第?[一二三四五六七八九十百零\d]+届)\s*(?:人民代表大会|人大)\s*(?:常委会)?\s*(?:第?[一二三四五六七八九十\d]+次)"
+    r"\s*(?:全体)?会议|第[一二三四五六七八九十百零\d]+次(?:党代会|党员代表大会)"
+)
+MEDIA = re.compile(
+    r"(?<![\u4e00-\u9fff])((?:[\u4e00-\u9fff]{1,6})(?:报|社|网|台))(?=(?:全媒体)?记者|讯|客户端|发|电|报道|消息|供图)"
+)
+SOURCE_LINE = re.compile(r"来源\s*[:：]\s*([\u4e00-\u9fffA-Za-z+]{2,10}?)(?=\s|作者|$)", re.M)
+DIGITS = re.compile(r"[\d０-９]")
+
+
+def _generic_cover(text: str, generic: LongestMatcher) -> bool:
+    """True when `text` is made only of generic words (or numbers/measure words)."""
+    i = 0
+    while i < len(text):
+        word = generic.match_at(text, i)
+        if word:
+            i += len(word)
+        elif text[i] in "的和与及、·“”\"" or DIGITS.match(text[i]):
+            i += 1
+        else:
+            return False
+    return True
+
+
+class NameRecognizer:
+    """Platform / Project / Organization / Event mentions from suffix grammars."""
+
+    def __init__(self) -> None:
+        self.suffixes = name_suffixes()
+        self.org_suffixes = {row[0]: row[1] for row in read_table("org_suffixes.tsv")}
+        self.event_suffixes = read_lines("event_suffixes.txt")
+        all_suffixes = {**{s: t for s, (t, _) in self.suffixes.items()}, **self.org_suffixes}
+        all_suffixes.update({s: "Event" for s in self.event_suffixes})
+        self.suffix_type = all_suffixes
+        self.suffix_matcher = LongestMatcher(all_suffixes)
+        self.breakers = LongestMatcher(read_lines("left_breakers.txt"))
+        self.generic = LongestMatcher(read_lines("generic_names.txt"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        mentions = doc._.mentions if doc._.mentions is not None else []
+        districts = [m for m in mentions if m.label == "District"]
+        found: list[Mention] = []
+        found += self.suffix_names(text, districts)
+        found += self.quoted_projects(text)
+        found += self.congresses(text, districts)
+        found += self.media(text)
+        found += self.listed_items(text, found)
+        doc._.mentions = mentions + found
+        return doc
+
+    # -- suffix grammar ---------------------------------------------------------------
+    def suffix_names(self, text: str, districts: list[Mention]) -> list[Mention]:
+        out = []
+        full_district_ends = {m.end: m for m in districts if m.text == m.canonical}
+        i = 0
+        while i < len(text):
+            suffix = self.suffix_matcher.match_at(text, i)
+            if not suffix:
+                i += 1
+                continue
+            end = i + len(suffix)
+            # prefer a longer suffix that starts later (产业园 inside 产业园区 is handled by longest match)
+            label = self.suffix_type[suffix]
+            phase = PHASE.match(text[end:])
+            if phase and label == "Project":
+                end += phase.end()
+            start = self.left_boundary(text, i)
+            name = text[start:end]
+            # a full district name in front is the place, not part of the name (天河区珠江新城);
+            # an event's organiser is written before its name too (广州天河区召开...)
+            for m in sorted(districts, key=lambda d: d.start):
+                if label == "Event" and start <= m.start and m.end < i and (m.start == start or m.start == start + 1):
+                    start = m.end
+                    name = text[start:end]
+                    continue
+                if m.start == start and m.end < i and m.text == m.canonical and label != "Organization":
+                    start = m.end
+                    name = text[start:end]
+                    break
+            if label == "Event" and start >= 1 and text[start - 1] == "全" and text[start : start + 1] in "省市区县镇旗":
+                start -= 1  # 全市高质量发展大会 keeps its scope
+                name = text[start:end]
+            stem = text[start:i]
+            min_stem = self.suffixes.get(suffix, (label, 2))[1]
+            modest = suffix in ("项目", "工程") and stem[-1:] in "大好新重优实"  # 大项目: a category
+            if len(stem) >= min_stem and not _generic_cover(stem, self.generic) and "等" not in stem and not modest:
+                if not (label in ("Platform", "Project") and start in full_district_ends and start == i):
+                    out.append(Mention(start, end, label, name, source="suffix", attrs={"suffix": suffix}))
+            i = end
+        return out
+
+    def left_boundary(self, text: str, suffix_start: int) -> int:
+        start = suffix_start
+        while start > 0 and suffix_start - start < MAX_NAME:
+            ch = text[start - 1]
+            if not NAME_CHAR.match(ch):
+                break
+            if self.breakers.ending_at(text, start):
+                break
+            start -= 1
+        return start
+
+    # -- quoted programmes ------------------------------------------------------------
+    def quoted_projects(self, text: str) -> list[Mention]:
+        """“百千万工程”, “工业回流”工程, “822”项目: quoted names of programmes and projects."""
+        out = []
+        for m in QUOTED.finditer(text):
+            inner = m.group(1).strip()
+            after = QUOTE_SUFFIX.match(text[m.end() :])
+            if after and after.group(1) != "品牌":
+                name = inner + after.group(1)
+                out.append(Mention(m.start(), m.end() + after.end(), "Project", name, aliases=(inner,),
+                                   source="quoted"))
+            elif re.search(r"(工程|项目|专项行动|行动计划)$", inner):
+                out.append(Mention(m.start(1), m.end(1), "Project", inner, source="quoted"))
+        return out
+
+    # -- congresses -------------------------------------------------------------------
+    def congresses(self, text: str, districts: list[Mention]) -> list[Mention]:
+        return [Mention(m.start(), m.end(), "Event", m.group(0), source="congress") for m in CONGRESS.finditer(text)]
+
+    # -- news media -------------------------------------------------------------------
+    def media(self, text: str) -> list[Mention]:
+        """新快报记者, 新华社发, 人民网讯, 来源:南方+: the outlets credited in a news article."""
+        out = [
+            Mention(m.start(1), m.end(1), "Organization", m.group(1), source="media")
+            for m in MEDIA.finditer(text)
+        ]
+        out += [
+            Mention(m.start(1), m.end(1), "Organization", m.group(1), source="media")
+            for m in SOURCE_LINE.finditer(text)
+        ]
+        return out
+
+    # -- list heads: "深达威等81个...项目" -------------------------------------------------
+    def listed_items(self, text: str, found: list[Mention]) -> list[Mention]:
+        out = []
+        for m in re.finditer("等", text):
+            head = LIST_HEAD.match(text[m.start() :])
+            if not head:
+                continue
+            tail = re.match(r"[^，,。；;：:\n]{0,20}?(项目|工程|道路|公园|平台|园区|活动)", text[m.start() + head.end() :])
+            if not tail:
+                continue
+            label = "Platform" if tail.group(1) in ("平台", "园区") else "Project"
+            # walk the list backwards over 、-separated items
+            end = m.start()
+            while end > 0:
+                start = self.left_boundary(text, end)
+                item = text[start:end].strip("“”\"")
+                if 2 <= len(item) <= 12 and not _generic_cover(item, self.generic) and not DIGITS.search(item):
+                    if not any(f.start <= start and end <= f.end for f in found):
+                        out.append(Mention(start, end, label, item, source="list"))
+                if start > 0 and text[start - 1] == "、":
+                    end = start - 1
+                else:
+                    break
+        return out
+
+
+@Language.factory("plankg_names")
+def make_names(nlp: Language, name: str) -> NameRecognizer:
+    return NameRecognizer()

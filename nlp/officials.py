@@ -1,0 +1,186 @@
+"""Officials: a chain of posts (body + office, joined by 、) followed by a personal name.
+
+    广州市人大常委会副主任、天河区委书记陈加猛  ->  陈加猛
+        post 1: body 广州市人大常委会 (Organization), title 副主任
+        post 2: body 天河区 (District), title 区委书记
+    县委副书记、代理县长李卫                    ->  李卫, body left to context (the county in focus)
+
+A name is a surname from the surname list plus one or two characters; whether a third
+character still belongs to the name is decided from how often it ends names versus
+follows them in a person-name corpus (nlp/data/name_chars.tsv).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Mention
+from .lexicon import read_table, surnames, titles, word_set
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NOT_NAME_CHARS = set("的了在和与及等是为对从到向把被将也都又就还但而并或且之其这那我你他她它们个年月日市区县镇乡省")
+NOT_POSTS = ("领导", "同志")
+LEVEL_CHARS = {"省": "province", "市": "city", "州": "city", "盟": "city", "区": "county", "县": "county",
+               "旗": "county", "镇": "town", "乡": "town", "街道": "town"}
+ORG_BODY = re.compile(
+    r"^(.*?(?:人大常委会|人民代表大会常务委员会|政协|发展和改革委员会|发展改革委|发改委|委员会|管委会|管理委员会|党工委|"
+    r"宣传部|组织部|统战部|办公室|局|厅))(.+)$"
+)
+OWN_BODY = ("委", "政府", "党委", "党工委")
+
+
+@cache
+def name_char_odds() -> dict[str, tuple[int, int]]:
+    return {row[0]: (int(row[1]), int(row[2])) for row in read_table("name_chars.tsv")}
+
+
+def name_at(text: str, i: int) -> str | None:
+    """A personal name starting at i, or None."""
+    family = next((s for s in sorted(surnames(), key=len, reverse=True) if text.startswith(s, i)), None)
+    if not family or len(family) > 2:
+        return None
+    j = i + len(family)
+    given = ""
+    odds = name_char_odds()
+    for k in range(2 if len(family) == 1 else 2):
+        if j + k >= len(text):
+            break
+        ch = text[j + k]
+        if not CJK.match(ch) or ch in NOT_NAME_CHARS:
+            break
+        if k == 1:
+            in_name, after = odds.get(ch, (1, 0))
+            if after > in_name:
+                break
+        given += ch
+    if not given:
+        return None
+    common = common_words()
+    name = family + given
+    if name in common or (len(name) == 3 and name[:2] in common and len(family) == 1):
+        name = name[:2] if len(name) == 3 and name[:2] not in common else None
+    return name
+
+
+@cache
+def common_words() -> frozenset[str]:
+    return word_set("common_words.txt")
+
+
+@dataclass
+class Post:
+    text: str  # the whole post phrase, e.g. 天河区委书记
+    start: int
+
+
+class OfficialRecognizer:
+    def __init__(self) -> None:
+        self.titles = titles()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        mentions = doc._.mentions if doc._.mentions is not None else []
+        found: list[Mention] = []
+        district_at: dict[int, Mention] = {}
+        for m in mentions:
+            if m.label == "District" and (m.start not in district_at or len(m.text) > len(district_at[m.start].text)):
+                district_at[m.start] = m
+        i = 0
+        while i < len(text):
+            title = self.titles.ending_at(text, i) or next((n for n in NOT_POSTS if text.endswith(n, 0, i)), None)
+            j = i
+            while j < len(text) and text[j] in " \u3000":
+                j += 1
+            name = name_at(text, j) if title else None
+            if not name:
+                i += 1
+                continue
+            chain_start = self.chain_start(text, i)
+            chain = text[chain_start:i]
+            posts = [resolve_post(p.text, district_at.get(p.start)) for p in self.split_posts(chain, chain_start)]
+            found.append(Mention(j, j + len(name), "Official", name, source="title+name",
+                                 attrs={"posts": posts}))
+            # names listed after the same title: 市领导蒋鸿、张远梅
+            k = j + len(name)
+            while k < len(text) - 1 and text[k] == "、":
+                other = name_at(text, k + 1)
+                if not other:
+                    break
+                found.append(Mention(k + 1, k + 1 + len(other), "Official", other, source="title+name",
+                                     attrs={"posts": posts}))
+                k += 1 + len(other)
+            i = k
+        # later mentions of the same people without a title
+        known = {m.text for m in found}
+        taken = {(m.start, m.end) for m in found}
+        for name in known:
+            for m in re.finditer(re.escape(name), text):
+                if (m.start(), m.end()) not in taken:
+                    found.append(Mention(m.start(), m.end(), "Official", name, source="known-name"))
+        doc._.mentions = mentions + found
+        return doc
+
+    def chain_start(self, text: str, title_end: int) -> int:
+        """Walk left over post phrases joined by 、 until punctuation or a non-post word."""
+        start = title_end
+        while start > 0:
+            ch = text[start - 1]
+            if ch in "，,。；;：:！？!?\n（(“”\"" or ch.isspace():
+                break
+            start -= 1
+            if title_end - start > 40:
+                break
+        return start
+
+    def split_posts(self, chain: str, offset: int) -> list[Post]:
+        posts, pos = [], 0
+        for part in chain.split("、"):
+            # keep only the tail of a phrase that ends in a title (drop leading verbs like 出席)
+            if any(part.endswith(n) for n in NOT_POSTS):
+                pos += len(part) + 1
+                continue
+            if self.titles.ending_at(part, len(part)) or part:
+                posts.append(Post(part, offset + pos))
+            pos += len(part) + 1
+        return posts
+
+
+def resolve_post(post: str, district_at_start: Mention | None) -> tuple[str, str | None, str]:
+    """Split a post phrase into (body kind, body name, title).
+
+    body kind: "District" (named), "Organization" (named) or "Level:<level>" (unnamed body of
+    a given level, e.g. 市委书记 -> Level:city), or "Unknown".
+    """
+    m = ORG_BODY.match(post)
+    if district_at_start is not None:
+        rest = post[len(district_at_start.text):]
+        stem_len = len(_stem(district_at_start))
+        if m and not rest.startswith(OWN_BODY) and not any(
+            rest.startswith(c + b) for c in LEVEL_CHARS for b in OWN_BODY
+        ):
+            return "Organization", m.group(1), m.group(2)
+        title = post[stem_len:]
+        return "District", district_at_start.canonical, title
+    for ch, level in sorted(LEVEL_CHARS.items(), key=lambda kv: -len(kv[0])):
+        if post.startswith(ch):
+            return f"Level:{level}", None, post
+    return "Unknown", None, post
+
+
+def _stem(m: Mention) -> str:
+    """天河区 -> 天河: the part of a division name before its level suffix."""
+    name = m.text
+    for suffix in ("街道", "自治区", "自治州", "自治县", "省", "市", "区", "县", "镇", "乡", "旗", "盟"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+@Language.factory("plankg_officials")
+def make_officials(nlp: Language, name: str) -> OfficialRecognizer:
+    return OfficialRecognizer()

@@ -1,0 +1,77 @@
+"""The plankg spaCy pipeline: pkuseg segmentation plus the plankg recognisers.
+
+The shipped pipeline lives in nlp/models/plankg_zh (written with `nlp.to_disk`, read with
+`spacy.load`); its tokenizer carries the project's own pkuseg model, trained by
+`plankg train-segmenter`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from . import context, districts, industries, names, officials, relations, resolve, structure, targets  # noqa: F401
+from .lexicon import DATA_DIR, divisions, industries as industry_words
+
+PIPELINE_DIR = Path(__file__).parent / "models" / "plankg_zh"
+COMPONENTS = (
+    "plankg_structure",
+    "plankg_districts",
+    "plankg_officials",
+    "plankg_names",
+    "plankg_industries",
+    "plankg_resolve",
+    "plankg_context",
+    "plankg_relations",
+    "plankg_targets",
+)
+
+
+def user_dictionary(path: Path) -> Path:
+    """Write the gazetteer names as a pkuseg user dictionary, so names stay whole words."""
+    words = set(divisions().by_name) | set(industry_words())
+    path.write_text("\n".join(sorted(w for w in words if len(w) >= 2)) + "\n", encoding="utf-8")
+    return path
+
+
+def create(pkuseg_model: Path | None) -> Language:
+    """A fresh pipeline; with `pkuseg_model` the tokenizer segments words, else characters."""
+    if pkuseg_model is not None:
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+        with tempfile.TemporaryDirectory() as tmp:
+            nlp.tokenizer.initialize(
+                pkuseg_model=str(pkuseg_model), pkuseg_user_dict=str(user_dictionary(Path(tmp) / "user_dict.txt"))
+            )
+    else:
+        nlp = spacy.blank("zh")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def package(pkuseg_model: Path, out_dir: Path = PIPELINE_DIR) -> Path:
+    """Save the pipeline with the trained segmenter inside it (`spacy.load`-able)."""
+    nlp = create(pkuseg_model)
+    nlp.meta.update({"name": "plankg_zh", "version": "0.1.0", "license": "MIT",
+                     "description": "plankg: Chinese plan news to knowledge graph"})
+    nlp.to_disk(out_dir)
+    return out_dir
+
+
+@cache
+def load(path: str | None = None) -> Language:
+    """The shipped pipeline (cached per process)."""
+    target = Path(path or os.environ.get("PLANKG_PIPELINE") or PIPELINE_DIR)
+    if not (target / "config.cfg").exists():
+        raise FileNotFoundError(
+            f"no trained pipeline at {target}; run `plankg train-segmenter` to build one"
+        )
+    return spacy.load(target)
+
+
+__all__ = ["create", "load", "package", "COMPONENTS", "DATA_DIR"]

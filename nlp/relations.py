@@ -1,0 +1,190 @@
+"""Relations between the mentions of one document, linked through sentence context.
+
+Each relation keeps the sentence that supports it (character offsets) for provenance.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Mention, Relation
+from .lexicon import divisions, read_lines
+from .officials import LEVEL_CHARS
+
+DAY = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+OWNER_RELATION = {"Platform": "has_platform", "Project": "has_project", "Industry": "develops_industry"}
+COUNTY_LEVELS = ("county",)
+
+
+class RelationLinker:
+    def __init__(self) -> None:
+        self.speech = tuple(read_lines("speech_verbs.txt"))
+        self.index = divisions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = doc._.mentions or []
+        focus = doc._.focus or {}
+        sents = list(doc.sents)
+        rels: list[Relation] = []
+
+        def sentence_of(pos: int):
+            for s in sents:
+                if s.start_char <= pos < s.end_char:
+                    return s
+            return sents[-1]
+
+        districts = [m for m in mentions if m.label == "District"]
+        rels += self.part_of(doc, districts, sentence_of)
+        events: list[tuple[Mention, object]] = []
+        sections = doc._.sections or []
+        for m in mentions:
+            sent = sentence_of(m.start)
+            here = focus.get(sent.start_char)
+            if m.label in OWNER_RELATION:
+                owner = self.owner(m, districts) or here
+                if owner:
+                    rels.append(Relation(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char))
+            elif m.label == "Official" and m.attrs.get("posts"):
+                rels += self.posts(m, sent, here, districts)
+            elif m.label == "Event":
+                organiser = self.organiser(doc.text, m, districts, sent) or here
+                attrs = {}
+                day = DAY.search(sent.text)
+                if day and doc._.year:
+                    year = int(day.group(1)) if day.group(1) else doc._.year
+                    try:
+                        attrs["date"] = f"{year:04d}-{int(day.group(2)):02d}-{int(day.group(3)):02d}"
+                    except ValueError:
+                        pass
+                if organiser:
+                    rels.append(Relation(organiser, "held_event", m.key, sent.start_char, sent.end_char, attrs))
+                events.append((m, sent))
+        rels += self.spoke_at(doc, mentions, events, sentence_of, sections)
+        doc._.relations = rels
+        return doc
+
+    # -- part_of ----------------------------------------------------------------------
+    def part_of(self, doc: Doc, districts: list[Mention], sentence_of) -> list[Relation]:
+        """A division placed inside another: adjacent (广州天河区), or the document's own unit."""
+        out, seen = [], set()
+        by_code = {m.attrs["code"]: m for m in districts if m.attrs.get("code")}
+        for i, m in enumerate(districts):
+            div = self.index.by_code.get(m.attrs.get("code", ""))
+            if div is None:
+                continue
+            ancestors = [a for a in self.index.ancestors(div) if a.code in by_code]
+            if not ancestors:
+                continue
+            parent = by_code[ancestors[0].code]
+            prev = districts[i - 1] if i else None
+            adjacent = prev is not None and prev.attrs.get("code") == parent.attrs.get("code") and m.start - prev.end <= 1
+            direct_town = div.level == "town" and div.parent == ancestors[0].code
+            key = (m.canonical, parent.canonical)
+            if (adjacent or direct_town) and key not in seen:
+                seen.add(key)
+                sent = sentence_of(m.start)
+                out.append(Relation(m.key, "part_of", parent.key, sent.start_char, sent.end_char))
+        return out
+
+    # -- owners -------------------------------------------------------------------------
+    def owner(self, m: Mention, districts: list[Mention]) -> tuple[str, str] | None:
+        """A platform or project named after a county or town belongs to it (天河智慧城 -> 天河区)."""
+        for d in districts:
+            if d.end == m.start and d.attrs.get("level") in ("county", "town"):
+                return d.key  # 天河区珠江新城: the place written just before the name
+        index = self.index
+        for form, options in ((m.text[:n], None) for n in (4, 3, 2)):
+            divs = index.by_name.get(form) or index.by_short.get(form) or options
+            if divs:
+                local = [d for d in divs if d.level in ("county", "town")]
+                named = {d.attrs.get("code") for d in districts}
+                for d in local:
+                    if d.code in named:
+                        return ("District", d.name)
+        return None
+
+    # -- holds_post ----------------------------------------------------------------------
+    def posts(self, m: Mention, sent, here, districts: list[Mention]) -> list[Relation]:
+        titles: dict[tuple[str, str], list[str]] = {}
+        previous = None
+        for kind, body, title in m.attrs["posts"]:
+            if kind in ("District", "Organization"):
+                key = (kind, body)
+            elif kind.startswith("Level:") or kind == "Unknown":
+                key = previous if previous and previous[0] == "District" and kind == "Unknown" else None
+                if key is None:
+                    key = self.level_body(kind.split(":", 1)[-1], here, districts, m.start)
+                if key is None:
+                    continue
+            else:
+                continue
+            previous = key
+            titles.setdefault(key, []).append(title)
+        return [
+            Relation(m.key, "holds_post", key, sent.start_char, sent.end_char, {"title": "、".join(ts)})
+            for key, ts in titles.items()
+        ]
+
+    def level_body(self, level: str, here, districts: list[Mention], pos: int):
+        """The district an unnamed body (市委, 县政府) belongs to: the one in focus of that level."""
+        if here is not None:
+            focus_div = self.index.by_name.get(here[1])
+            if not focus_div or level == "Unknown" or any(d.level == level for d in focus_div):
+                return here
+            for d in focus_div:
+                for a in self.index.ancestors(d):
+                    if a.level == level and any(x.canonical == a.name for x in districts):
+                        return ("District", a.name)
+            if level == "city" and any(d.level == "county" and d.name.endswith("市") for d in focus_div):
+                return here  # a county-level city's own 市委
+        of_level = [d for d in districts if d.attrs.get("level") == level]
+        if of_level:
+            return min(of_level, key=lambda d: abs(d.start - pos)).key
+        return here
+
+    # -- held_event / spoke_at -------------------------------------------------------------
+    def organiser(self, text: str, event: Mention, districts: list[Mention], sent) -> tuple[str, str] | None:
+        before = [d for d in districts if sent.start_char <= d.end <= event.start]
+        if not before:
+            return None
+        last = before[-1]
+        gap = text[last.end : event.start]
+        if len(gap) <= 12 and not re.search(r"[，,。；;]", gap):
+            # 广州市委、市政府召开: the first district of the clause convenes
+            clause = [d for d in before if not re.search(r"[，,。；;]", text[d.end : event.start])]
+            return (clause[-1] if clause else last).key
+        return None
+
+    def spoke_at(self, doc: Doc, mentions: list[Mention], events, sentence_of, sections) -> list[Relation]:
+        out, seen = [], set()
+        if not events:
+            return out
+        for m in mentions:
+            if m.label != "Official":
+                continue
+            sent = sentence_of(m.start)
+            after = doc.text[m.end : min(sent.end_char, m.end + 16)]
+            if not any(v in after for v in self.speech):
+                continue
+            section = next((x for x in sections if x.start <= m.start < x.end), None)
+            lo, hi = (section.start, section.end) if section else (0, len(doc.text))
+            in_section = [(e, s) for e, s in events if lo <= e.start < hi]
+            same = [e for e, s in in_section if s.start_char == sent.start_char]
+            before = [e for e, s in in_section if s.start_char <= m.start]
+            targets = same or before[-1:] or [e for e, _ in in_section[:1]]
+            for e in targets:
+                if (m.key, e.key) not in seen:
+                    seen.add((m.key, e.key))
+                    out.append(Relation(m.key, "spoke_at", e.key, sent.start_char, sent.end_char))
+        return out
+
+
+@Language.factory("plankg_relations")
+def make_relations(nlp: Language, name: str) -> RelationLinker:
+    return RelationLinker()
+
+
+__all__ = ["RelationLinker", "LEVEL_CHARS", "COUNTY_LEVELS"]

@@ -1,0 +1,58 @@
+"""Choose one reading where candidate mentions overlap, and expose them as `doc.ents`.
+
+Longer names win (天河中央商务区 over 天河); the tokenizer's words are split at entity
+boundaries so every mention is an exact token span, whatever the segmenter did.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Mention
+
+PRIORITY = {"Official": 0, "Event": 1, "Organization": 2, "Project": 3, "Platform": 3, "District": 4,
+            "Industry": 5}
+
+
+def choose(mentions: list[Mention]) -> list[Mention]:
+    ranked = sorted(mentions, key=lambda m: (-(m.end - m.start), PRIORITY.get(m.label, 9), m.start))
+    taken: list[Mention] = []
+    used = bytearray()
+    for m in ranked:
+        if len(used) < m.end:
+            used.extend(b"\0" * (m.end - len(used)))
+        if any(used[m.start : m.end]):
+            continue
+        for i in range(m.start, m.end):
+            used[i] = 1
+        taken.append(m)
+    return sorted(taken, key=lambda m: m.start)
+
+
+def split_at(doc: Doc, boundaries: set[int]) -> Doc:
+    """Split tokens so that every boundary offset falls between tokens."""
+    with doc.retokenize() as retokenizer:
+        for token in doc:
+            inner = sorted(b - token.idx for b in boundaries if token.idx < b < token.idx + len(token.text))
+            if not inner:
+                continue
+            cuts = [0, *inner, len(token.text)]
+            orths = [token.text[a:b] for a, b in zip(cuts, cuts[1:])]
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+    return doc
+
+
+class MentionResolver:
+    def __call__(self, doc: Doc) -> Doc:
+        kept = choose(doc._.mentions or [])
+        doc._.mentions = kept
+        doc = split_at(doc, {b for m in kept for b in (m.start, m.end)})
+        spans = [doc.char_span(m.start, m.end, label=m.label) for m in kept]
+        doc.ents = [s for s in spans if s is not None]
+        return doc
+
+
+@Language.factory("plankg_resolve")
+def make_resolver(nlp: Language, name: str) -> MentionResolver:
+    return MentionResolver()

@@ -1,0 +1,251 @@
+"""Quantified targets and reported figures: indicator, value, unit, comparator, year, status.
+
+    固定资产投资额超830亿元、增长18%以上
+      -> (固定资产投资额, 830, 亿元, >) and (固定资产投资额增速, 18, %, >=)
+
+The grammar reads a clause left to right: a figure is a number with a unit; the words
+just before it (突破, 不低于) or just after it (以上, 左右) give the comparator; the text
+between the previous figure and this one names the indicator; 增长/增速 make a growth
+rate of the indicator before it. Years come from the clause, the paragraph or the
+document date; status from tense cues (力争 vs 完成了, a past year).
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import TargetFact
+from .lexicon import read_lines, read_table
+from .structure import plan_period
+
+SCALES = "万亿|千亿|百亿|亿|千万|百万|万|千"
+CN_NUM = "零一二两三四五六七八九十百千"
+CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
+GROWTH = ("同比增长", "比上年增长", "增长", "增速", "增幅", "同比增加", "增加")
+LEAD_WORDS = ("其中", "同时", "力争", "争取", "确保", "推动", "深入推进", "全力推进", "大力推进", "加快建设", "推进",
+              "今年", "全年", "年内", "预计", "努力", "启动", "分批有序", "持续",
+              "主要预期目标是", "目标是", "实现", "完成", "达到", "加快推进", "加快", "将", "要", "并", "和", "及")
+MONEY_HINTS = ("值", "额", "投资", "收入", "支出", "总量", "资金", "产值", "生产总值", "GDP", "规模", "营收", "税收", "消费")
+PAST = ("已经", "已累计", "已完成", "已建成", "已实现", "已达", "已获", "已有", "累计", "同比", "比上年", "取得", "成功", "获批", "获评", "成为", "预计", "目前", "实现了", "完成了",
+        "达到了", "过去一年", "这一年", "去年", "上年")
+FUTURE = ("力争", "争取", "确保", "目标", "预期", "计划", "将", "要", "推动", "到", "努力", "加快推进", "草案")
+YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*年(?!\d)")
+REL_YEAR = {"今年": 0, "本年": 0, "全年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "上一年": -1}
+NULL_YEAR = re.compile(r"(今后|未来)[一二三四五两]年|[一二三四五两]年内|力争[一二三四五两]年")
+PLAN = re.compile(r"十([一二三四五六七八九])五")
+
+
+def _number(text: str) -> float | None:
+    try:
+        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+            return float(text)
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class TargetExtractor:
+    def __init__(self) -> None:
+        units = sorted(read_lines("units.txt"), key=len, reverse=True)
+        unit_alt = "|".join(re.escape(u) for u in units)
+        self.figure = re.compile(
+            rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)\s*(?P<unit>(?:{SCALES})?(?:{unit_alt})|(?:{SCALES}))"
+        )
+        rows = read_table("comparators.tsv")
+        self.before = sorted(((w, c) for w, c, pos in rows if pos == "before"), key=lambda x: -len(x[0]))
+        self.after = sorted(((w, c) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0]))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        doc_year = doc._.year
+        focus = doc._.focus or {}
+        names = [m for m in (doc._.mentions or []) if m.label in ("Platform", "Project")]
+        inside = [(m.start, m.end) for m in (doc._.mentions or []) if m.label != "District"]
+        places = tuple(sorted({m.text for m in (doc._.mentions or []) if m.label == "District"}, key=len,
+                              reverse=True))
+        review = bool(re.search(r"成果|成绩|执行情况|回顾|工作总结", text[:60]))
+        running_year = None
+        targets: list[TargetFact] = []
+        for sent in doc.sents:
+            s0, s1 = sent.start_char, sent.end_char
+            if text[s0:s1].strip().startswith(("■", "#")) or "\n" in text[max(0, s0 - 2) : s0] and False:
+                continue
+            sent_text = text[s0:s1]
+            explicit = self.sentence_year(sent_text, doc_year)
+            if explicit is not None and re.search(rf"(到|至)\s*{explicit}\s*年", sent_text):
+                explicit = None
+            if explicit is not None:
+                running_year = explicit
+            subject = focus.get(s0)
+            previous_indicator = ""
+            clause_start = s0
+            for m in self.figure.finditer(sent_text):
+                start, end = s0 + m.start(), s0 + m.end()
+                value = _number(m.group("num"))
+                unit = m.group("unit")
+                if value is None or self.excluded(text, start, end, m.group("num"), unit, inside):
+                    continue
+                cstart = self.clause_start(text, start, s0)
+                if cstart > clause_start:
+                    clause_start = cstart
+                before = text[clause_start:start]
+                comparator, before = self.comparator_before(before)
+                after_cmp, consumed = self.comparator_after(text, end)
+                comparator = after_cmp or comparator or "="
+                indicator, growth, named_after = self.indicator(before, text, end + consumed, previous_indicator,
+                                                                places)
+                if not indicator:
+                    clause_start = end + consumed
+                    continue
+                if unit in ("亿", "万", "千亿", "万亿", "百亿", "千万") and any(h in indicator for h in MONEY_HINTS):
+                    unit += "元"
+                if m.group("num")[-1] in "千百十" and unit.startswith("亿") and not m.group("num").isdigit():
+                    pass
+                own = self.subject_entity(text, names, clause_start, start)
+                clause_text = text[clause_start:start]
+                year = self.year(clause_text, sent_text, doc_year, running_year)
+                status = self.status(sent_text, year, doc_year, review)
+                targets.append(TargetFact(own or subject or ("District", ""), indicator, value, unit, comparator,
+                                          year, status, start, end, s0, s1))
+                if not growth:
+                    previous_indicator = indicator
+                clause_start = end + consumed + named_after
+        doc._.targets = [t for t in targets if t.subject[1]]
+        return doc
+
+    # -- pieces ---------------------------------------------------------------------------
+    def excluded(self, text: str, start: int, end: int, num: str, unit: str, inside) -> bool:
+        if any(a <= start < b for a, b in inside):
+            return True
+        prev = text[max(0, start - 1) : start]
+        nxt = text[end : end + 2]
+        if prev == "第" or prev.isdigit() or prev in ".-/":
+            return True
+        if re.match(r"[\d年月日号期届次周岁]", nxt[:1]):
+            return True
+        if not num[0].isdigit():
+            # Chinese numerals only as amounts with a scale or a measure word (突破千亿, 建强十个大平台)
+            value = _number(num) or 0
+            if not re.match(rf"(?:{SCALES})", unit) and value < 10:
+                return True
+            if re.match(r"[方大]", nxt[:1]) or text[end : end + 2] in ("方面",):
+                return True
+        after = text[end : end + 8]
+        # 500万元以上固定资产投资: a figure qualifying the noun after it, not a target
+        if re.match(r"(以上|以下)[\u4e00-\u9fff]{2}", after) and not re.match(r"(以上|以下)(的|，|,|、|。)", after):
+            if not re.match(r"(以上|以下)(企业|项目)?(?=[，,、。；;]|$)", after):
+                return True
+        return unit in ("天",) and "用时" not in text[max(0, start - 8) : start]
+
+    def clause_start(self, text: str, pos: int, floor: int) -> int:
+        i = pos
+        while i > floor and not CLAUSE_END.match(text[i - 1]):
+            i -= 1
+        return i
+
+    def comparator_before(self, before: str) -> tuple[str | None, str]:
+        stripped = before.rstrip()
+        for word, cmp in self.before:
+            if stripped.endswith(word):
+                rest = stripped[: -len(word)]
+                # 达到/完成 after an 超/突破 already seen keeps the stronger reading
+                for word2, cmp2 in self.before:
+                    if rest.endswith(word2) and cmp2 != "=":
+                        return cmp2, rest[: -len(word2)]
+                return cmp, rest
+        return None, stripped
+
+    def comparator_after(self, text: str, end: int) -> tuple[str | None, int]:
+        for word, cmp in self.after:
+            if text.startswith(word, end):
+                return cmp, len(word)
+        return None, 0
+
+    def indicator(self, before: str, text: str, after_pos: int, previous: str,
+                  places: tuple[str, ...] = ()) -> tuple[str, bool, int]:
+        """(indicator, is growth rate, characters after the figure that named it)."""
+        name = before.strip(" 、，,：:")
+        for place in places:
+            if name.startswith(place):
+                name = name[len(place):]
+                break
+        name = re.sub(r"^(?:(?:19|20)\d\d\s*年|到|至)+", "", name)
+        changed = True
+        while changed:
+            changed = False
+            for word in LEAD_WORDS:
+                if name.startswith(word):
+                    name, changed = name[len(word):].lstrip(" 、，,"), True
+        name = name.strip(" 、，,")
+        growth = False
+        for g in GROWTH:
+            if name.endswith(g):
+                base = name[: -len(g)].rstrip("同比").strip(" 、，,") or previous
+                return (base + "增速" if base else "增速"), True, 0
+        if name in ("总量", "总额", "规模", "总数"):
+            return previous or name, False, 0
+        if "等" in name:
+            head, _, tail = name.partition("等")
+            verb = re.match(r"^(新开工|建成|新建改造|新建|改造|完成|开工|引进|新增|签约|启动)", head)
+            category = tail or self.category_after(text, after_pos)
+            return ((verb.group(1) if verb else "") + category).strip(), False, 0 if tail else len(category)
+        if not name:
+            name = self.category_after(text, after_pos)
+            return name, growth, len(name)
+        return name, growth, 0
+
+    def category_after(self, text: str, pos: int) -> str:
+        m = re.match(r"[^，,；;。：:、\n等（(]{1,16}", text[pos:])
+        return m.group(0).strip() if m else ""
+
+    def subject_entity(self, text: str, names, clause_start: int, pos: int):
+        """A platform or project that opens the clause is the figure's subject (石墨烯种子园入驻项目10个)."""
+        for m in names:
+            if clause_start <= m.start < pos:
+                lead = text[clause_start : m.start].strip()
+                if not lead and not text.startswith("等", m.end) and not text.startswith("、", m.end):
+                    return m.key
+                return None
+        return None
+
+    def sentence_year(self, sent: str, doc_year: int | None) -> int | None:
+        m = YEAR_IN.search(sent)
+        if m:
+            return int(m.group(2))
+        for word, delta in REL_YEAR.items():
+            if word in sent and doc_year:
+                return doc_year + delta
+        return None
+
+    def year(self, clause: str, sent: str, doc_year: int | None, running: int | None) -> int | None:
+        for scope in (clause, sent):
+            if NULL_YEAR.search(scope):
+                return None
+            plan = PLAN.search(scope)
+            if plan:
+                return plan_period(plan.group(1))[1]
+            m = YEAR_IN.search(scope)
+            if m:
+                return int(m.group(2))
+            for word, delta in REL_YEAR.items():
+                if word in scope and doc_year:
+                    return doc_year + delta
+        return running or doc_year
+
+    def status(self, sent: str, year: int | None, doc_year: int | None, review: bool) -> str:
+        if year is not None and doc_year is not None and year < doc_year:
+            return "actual"
+        if any(w in sent for w in PAST) and not any(w in sent for w in ("力争", "争取", "确保", "目标")):
+            return "actual"
+        if review and not any(w in sent for w in FUTURE):
+            return "actual"
+        return "target"
+
+
+@Language.factory("plankg_targets")
+def make_targets(nlp: Language, name: str) -> TargetExtractor:
+    return TargetExtractor()

@@ -1,0 +1,91 @@
+"""The public entry point: documents in, one knowledge graph out."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from exports import write_all
+from graph.builder import GraphBuilder, summary
+from nlp.pipeline import load
+
+from .extract import doc_to_facts
+from .sources import Document, InputError, iter_documents
+
+SAMPLE = Path(__file__).parent / "sample" / "sample_plan_news.txt"
+
+
+@dataclass
+class BuildResult:
+    graph: nx.MultiDiGraph
+    documents: int
+    skipped: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, dict[str, int]]:
+        return summary(self.graph)
+
+
+def analyse(documents: Iterable[Document], batch_size: int = 16, n_process: int = 1):
+    """Run the NLP pipeline over documents, yielding per-document facts."""
+    nlp = load()
+
+    def docs():
+        for d in documents:
+            doc = nlp.make_doc(d.text)
+            doc._.doc_id = d.doc_id
+            doc._.date = d.date
+            yield doc, d.source
+
+    for doc, source in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield doc_to_facts(doc, source)
+
+
+def build(
+    inputs: Iterable[str | Path] | None = None,
+    out_dir: str | Path | None = None,
+    formats: Iterable[str] = ("graphml", "ttl"),
+    progress: Callable[[Iterable], Iterable] | None = None,
+    on_skip: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build one graph from .txt files, folders and JSONL files (the sample document by default).
+
+    Unreadable documents are skipped with a message; an InputError is raised only when
+    nothing at all could be read.
+    """
+    paths = [Path(p) for p in inputs] if inputs else [SAMPLE]
+    skipped: list[str] = []
+    readable: list[Document] = []
+    for item in iter_documents(paths):
+        if isinstance(item, InputError):
+            skipped.append(str(item))
+            if on_skip:
+                on_skip(str(item))
+        else:
+            readable.append(item)
+    if not readable:
+        raise InputError(skipped[0] if len(skipped) == 1 else f"no readable documents ({len(skipped)} skipped)")
+    seen: dict[str, int] = {}
+    for doc in readable:  # ids must be unique: a.txt in two folders becomes a, a-2
+        n = seen.get(doc.doc_id, 0) + 1
+        seen[doc.doc_id] = n
+        if n > 1:
+            doc.doc_id = f"{doc.doc_id}-{n}"
+    facts = analyse(readable)
+    if progress is not None:
+        facts = progress(facts)
+    builder = GraphBuilder()
+    graph = builder.build(facts)
+    result = BuildResult(graph, len(readable), skipped)
+    if out_dir is not None:
+        result.written = write_all(graph, Path(out_dir), tuple(formats))
+    return result
+
+
+def main_error(message: str) -> None:
+    print(f"plankg: error: {message}", file=sys.stderr)

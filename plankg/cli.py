@@ -1,0 +1,90 @@
+"""Command line: `plankg build`, `plankg train-segmenter`.
+
+Errors the user can fix (bad input, missing files) print one line and exit non-zero;
+they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FORMATS = ("graphml", "ttl")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plankg")
+def cli() -> None:
+    """Turn Chinese government plan news into a knowledge graph."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for graph.graphml and graph.ttl.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Repeatable; default: both.")
+@click.option("--quiet", is_flag=True, help="No progress bar or summary.")
+def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+    """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none."""
+    from tqdm import tqdm
+
+    from .build import build as run_build
+    from .sources import InputError
+
+    def progress(facts):
+        return facts if quiet else tqdm(facts, desc="documents", unit="doc", file=sys.stderr, leave=False)
+
+    def warn(message: str) -> None:
+        click.echo(f"plankg: warning: {message}", err=True)
+
+    try:
+        result = run_build(list(inputs), out_dir, formats or FORMATS, progress=progress, on_skip=warn)
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write output: {exc}") from None
+    if not quiet:
+        counts = result.summary
+        click.echo(f"documents: {result.documents}" + (f" (skipped {len(result.skipped)})" if result.skipped else ""))
+        click.echo("nodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
+        click.echo("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
+        for path in result.written:
+            click.echo(f"wrote {path}")
+
+
+@cli.command("train-segmenter")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for the pruned pkuseg model.")
+@click.option("--dev", "dev_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Gold-segmented file scored after every iteration (default: 500 training lines).")
+@click.option("--iterations", default=5, show_default=True)
+@click.option("--budget-mb", default=12.0, show_default=True, help="Prune features until the model fits.")
+@click.option("--package/--no-package", default=False,
+              help="Also write the spaCy pipeline (nlp/models/plankg_zh) around the new model.")
+def train_segmenter(corpora: tuple[Path, ...], out_dir: Path, dev_file: Path | None, iterations: int,
+                    budget_mb: float, package: bool) -> None:
+    """Train the pkuseg segmenter on gold-segmented CORPORA (one sentence a line, words spaced)."""
+    from nlp import segmenter
+    from nlp.pipeline import package as package_pipeline
+
+    model = segmenter.train(list(corpora), out_dir, dev_file=dev_file, iterations=iterations, budget_mb=budget_mb)
+    click.echo(f"model: {model} ({segmenter.model_size_mb(model):.1f} MB)")
+    if package:
+        click.echo(f"pipeline: {package_pipeline(model)}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("plankg: interrupted; previous output left intact", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""From an analysed spaCy Doc to the plain records the graph is built from.
+
+This is the one place that knows both sides: `nlp/` Doc extensions in, `graph/` records out.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord, clean_name
+from nlp.lexicon import short_forms
+
+ALIAS_FOLD_TYPES = ("Platform", "Project", "Organization", "Event")
+
+
+def fold_aliases(entities: dict[tuple[str, str], EntityRecord]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Within one text, a name that ends another of the same type is its short form
+    (国际金融城 -> 广州国际金融城), so both become one entity."""
+    mapping: dict[tuple[str, str], tuple[str, str]] = {}
+    names = sorted(entities, key=lambda k: -len(k[1]))
+    for key in names:
+        etype, name = key
+        if etype not in ALIAS_FOLD_TYPES or len(name) < 3:
+            continue
+        for longer in names:
+            if longer[0] == etype and len(longer[1]) > len(name) and longer[1].endswith(name) and longer not in mapping:
+                mapping[key] = longer
+                entities[longer].aliases.append(name)
+                entities[longer].aliases.extend(entities[key].aliases)
+                break
+    return mapping
+
+
+def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
+    text = doc.text
+    entities: dict[tuple[str, str], EntityRecord] = {}
+    for m in doc._.mentions or []:
+        key = (m.label, clean_name(m.canonical))
+        record = entities.setdefault(key, EntityRecord(m.label, key[1]))
+        for alias in (m.text, *m.aliases):
+            alias = clean_name(alias)
+            if alias and alias != key[1] and alias not in record.aliases:
+                record.aliases.append(alias)
+        if m.label == "District":
+            record.attrs.setdefault("code", m.attrs.get("code", ""))
+            record.attrs.setdefault("level", m.attrs.get("level", ""))
+            for form in short_forms(key[1]):
+                if form not in record.aliases:
+                    record.aliases.append(form)
+    folded = fold_aliases(entities)
+    for key in folded:
+        entities.pop(key, None)
+
+    def canon(key: tuple[str, str]) -> tuple[str, str]:
+        key = (key[0], clean_name(key[1]))
+        return folded.get(key, key)
+
+    relations = [
+        RelationRecord(canon(r.head), r.relation, canon(r.tail), text[r.start : r.end].strip(), r.start, r.end,
+                       dict(r.attrs))
+        for r in doc._.relations or []
+    ]
+    targets = [
+        TargetRecord(canon(t.subject), t.indicator, t.value, t.unit, t.comparator, t.year, t.status,
+                     text[t.sent_start : t.sent_end].strip(), t.start, t.end)
+        for t in doc._.targets or []
+    ]
+    return DocumentFacts(doc._.doc_id or "doc", doc._.date, len(text), source, list(entities.values()), relations,
+                         targets)

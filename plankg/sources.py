@@ -1,0 +1,147 @@
+"""Reading input documents: .txt files, folders of them, and JSON Lines.
+
+Government sites publish in UTF-8, GB18030/GBK and Big5, often as saved HTML pages; this
+module turns all of that into clean text, or into a one-line reason why it could not.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+MAX_BYTES = 200 * 1024 * 1024
+FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}  # ０-９
+FULLWIDTH.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+FULLWIDTH.update({i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+FULLWIDTH.update({0xFF0E: ord("."), 0xFF05: ord("%"), 0x3000: ord(" "), 0xFF0B: ord("+"), 0xFF0D: ord("-")})
+TAG = re.compile(r"<[^>]+>")
+DROP_BLOCKS = re.compile(r"<(script|style|nav|header|footer|noscript)\b.*?</\1>", re.S | re.I)
+BLOCK_TAGS = re.compile(r"</?(p|div|br|li|tr|h[1-6]|section|article)\b[^>]*>", re.I)
+BOILERPLATE = re.compile(r"^(当前位置|您现在的位置|首页\s*[>＞]|分享到|打印本页|关闭窗口|【打印】|版权所有|Copyright|主办单位|ICP备)", re.I)
+
+
+class InputError(Exception):
+    """A document or input path that cannot be read; the message is one line for the user."""
+
+
+@dataclass
+class Document:
+    doc_id: str
+    text: str
+    date: str | None = None
+    source: str = ""
+    encoding: str = "utf-8"
+
+
+def normalise(text: str) -> str:
+    """Full-width digits/letters to ASCII (same length, so offsets stay valid), unify newlines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(FULLWIDTH)
+
+
+def html_to_text(raw: str) -> str:
+    """Body text of a saved web page: drop scripts/menus, keep paragraphs, strip boilerplate lines."""
+    raw = DROP_BLOCKS.sub(" ", raw)
+    raw = BLOCK_TAGS.sub("\n", raw)
+    text = html.unescape(TAG.sub("", raw))
+    lines = [line.strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line and not BOILERPLATE.match(line))
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<body" in head or "<!doctype html" in head or head.count("<p") > 2
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes -> (text, encoding); UTF-8 (with or without BOM) first, then detection."""
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for enc in ("gb18030", "big5"):
+        try:
+            text = data.decode(enc)
+            if _mostly_chinese(text):
+                return text, enc
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{name}: cannot detect the text encoding")
+    return str(best), best.encoding
+
+
+def _mostly_chinese(text: str) -> bool:
+    sample = text[:5000]
+    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    return cjk >= max(1, len(sample.strip()) // 10)
+
+
+def read_text_file(path: Path, doc_id: str | None = None) -> Document:
+    if path.stat().st_size > MAX_BYTES:
+        raise InputError(f"{path}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    text, encoding = decode(path.read_bytes(), str(path))
+    if path.suffix.lower() in (".html", ".htm") or looks_like_html(text):
+        text = html_to_text(text)
+    text = normalise(text)
+    if not text.strip():
+        raise InputError(f"{path}: no text in file")
+    return Document(doc_id or path.stem, text, source=str(path), encoding=encoding)
+
+
+def read_jsonl(path: Path) -> Iterator[Document | InputError]:
+    """One document per line: {"id": ..., "text": ..., "date": optional}; bad lines become errors."""
+    text, _ = decode(path.read_bytes(), str(path))
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            doc_id, body = str(record["id"]), record["text"]
+            if not isinstance(body, str) or not body.strip():
+                raise ValueError("empty text")
+        except (ValueError, KeyError, TypeError) as exc:
+            yield InputError(f"{path}:{number}: skipped bad line ({exc.__class__.__name__}: {exc})")
+            continue
+        if looks_like_html(body):
+            body = html_to_text(body)
+        date = record.get("date")
+        yield Document(doc_id, normalise(body), date=str(date)[:10] if date else None, source=f"{path}:{number}")
+
+
+def iter_documents(inputs: list[Path]) -> Iterator[Document | InputError]:
+    """Every document under the given paths, in a stable order; unreadable ones as errors."""
+    for root in inputs:
+        if not root.exists():
+            yield InputError(f"{root}: no such file or folder")
+            continue
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        found = False
+        for path in files:
+            suffix = path.suffix.lower()
+            if root.is_dir() and suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+                continue
+            found = True
+            try:
+                if suffix in JSONL_SUFFIXES:
+                    yield from read_jsonl(path)
+                else:
+                    yield read_text_file(path)
+            except InputError as exc:
+                yield exc
+            except OSError as exc:
+                yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
+        if root.is_dir() and not found:
+            yield InputError(f"{root}: folder has no .txt, .html or .jsonl documents")
