@@ -7,6 +7,7 @@ and 该区/全区/我区 point back to it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from spacy.language import Language
@@ -30,17 +31,42 @@ def main_district(districts: list[Mention]) -> Mention | None:
                                               -m.start))
 
 
-def sentence_district(mentions: list[Mention]) -> Mention | None:
-    """The first district named in a sentence; 广州天河区 reads as 天河区."""
+SUBJECT_LEAD = re.compile(
+    r"^(?:\s|(?:19|20)\d\d年|\d{1,2}月\d{1,2}日|上午|下午|今年|去年|明年|全年|同时|其中|此外|另外|近日|目前|"
+    r"[,，、:：■@#—\-]|[\u4e00-\u9fff]{0,8}?(?:书记|区长|县长|市长|镇长|主任|代表)[、，,]?)*$"
+)
+
+
+def in_quotes(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 20) : pos]
+    return before.rfind("“") > before.rfind("”")
+
+
+def sentence_district(mentions: list[Mention], text: str, sent_start: int) -> Mention | None:
+    """The district a sentence is about: one in a post title (天河区委书记), else one that opens
+    a clause (its subject). 广州天河区 reads as 天河区; quoted names (“合肥速度”) do not count."""
     index = divisions()
+    chained: list[Mention] = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt is not None and nxt.start - m.end <= 1:
             child = index.by_code.get(nxt.attrs.get("code", ""))
             parent = index.by_code.get(m.attrs.get("code", ""))
             if child and parent and index.is_inside(child, parent):
-                return nxt
-        return m
+                continue  # the child that follows speaks for both
+        if not in_quotes(text, m.start):
+            chained.append(m)
+    titled = [m for m in chained if re.match(r"(委|党委|党工委|政府|人大|政协)", text[m.end : m.end + 3])]
+    if titled:
+        return titled[0]
+    for m in chained:
+        clause_start = max(sent_start, *(text.rfind(p, sent_start, m.start) + 1 for p in "，,；;：:"))
+        lead = text[clause_start : m.start]
+        parent_lead = [x for x in mentions if x.end <= m.start and m.start - x.end <= 1]
+        if parent_lead:
+            lead = text[clause_start : parent_lead[0].start]
+        if SUBJECT_LEAD.match(lead):
+            return m
     return None
 
 
@@ -62,7 +88,7 @@ class ContextTracker:
                 if sections[section_i].district:
                     current = sections[section_i].district
             here = [m for m in districts if sent.start_char <= m.start < sent.end_char]
-            named = sentence_district(here)
+            named = sentence_district(here, doc.text, sent.start_char)
             if named is not None:
                 current = named.key
             focus[sent.start_char] = current

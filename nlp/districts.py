@@ -14,6 +14,10 @@ from .facts import Mention
 from .lexicon import Division, LongestMatcher, divisions, word_set
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
+# Statistical units that are development zones or farms, not administrative divisions: the
+# guidelines make zones Platforms.
+ZONE_SUFFIXES = ("园区", "开发区", "高新区", "经开区", "示范区", "试验区", "管理区", "管委会", "委员会", "合作区",
+                 "保税区", "农场", "林场", "牧场", "海域", "渔场", "基地")
 
 
 class DistrictRecognizer:
@@ -30,11 +34,15 @@ class DistrictRecognizer:
         full_hits = list(self.full.finditer(text))
         full_names = {name for _, _, name in full_hits}
         candidates: list[tuple[int, int, str, list[Division], bool]] = []
+        counts = {name: sum(1 for *_, n in full_hits if n == name) for name in full_names}
         for s, e, name in full_hits:
-            if name in self.not_places or (len(name) == 2 and name in self.vocabulary):
+            if name in self.not_places or name.endswith(ZONE_SUFFIXES):
                 continue  # 城区, 郊区: division names that are ordinary words
             options = self.index.by_name[name]
-            candidates.append((s, e, name, options, True))
+            weak = len(name) == 2 or (
+                all(d.level == "town" for d in options) and name[:-1] in self.vocabulary and counts[name] < 2
+            )  # 理县 inside 管理县, 发展乡: need the containing division in the text too
+            candidates.append((s, e, name, options, not weak))
         covered = {i for s, e, _ in full_hits for i in range(s, e)}
         for s, e, form in self.short.finditer(text):
             if any(i in covered for i in range(s, e)) or form in self.not_places:
@@ -67,7 +75,7 @@ class DistrictRecognizer:
         """Pick the division a surface form refers to, or None when nothing anchors a short form."""
 
         def anchored(d: Division) -> bool:
-            return d.name in full_names or any(
+            return (d.name in full_names and d.name != surface) or any(
                 self.index.is_inside(d, a) or self.index.is_inside(a, d) for a in anchors if a.code != d.code
             )
 
@@ -75,6 +83,8 @@ class DistrictRecognizer:
         best = ranked[0]
         if is_full or best.level in ("province", "city") or anchored(best):
             return best
+        if best.level == "county" and len(surface) >= 3 and surface not in full_names:
+            return best  # 科右中旗: a distinctive short form of a county
         return None
 
 

@@ -1,10 +1,14 @@
-"""Industries: sector-lexicon matches in sentences that talk about developing sectors.
+"""Industries: sectors named as development priorities.
 
-A sector word (生物医药, 人工智能) is an Industry only where the sentence names it as a
-priority (发展, 培育, 布局, 产业集群 ...); elsewhere it is ordinary vocabulary.
+A sector word (生物医药, 人工智能) is an Industry only where the clause names sectors to
+develop; elsewhere it is ordinary vocabulary. Sectors come in lists (培育壮大A、B、C等
+新兴产业; 以A为重点、B和C共同发展), so a lexicon hit is grown to its whole list item
+(现代商贸业, not 商贸) and its neighbours in the same list are taken too.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -12,31 +16,103 @@ from spacy.tokens import Doc
 from .facts import Mention
 from .lexicon import LongestMatcher, industries, read_lines
 
+ITEM_SEP = re.compile(r"[、]|和|及|与")
+CLAUSE_SEP = re.compile(r"[，,。；;：:！？\n（）()“”]")
+LIST_TAIL = re.compile(r"^(?:等)?(?:(?:战略性)?新兴|未来|主导|特色|优势|支柱|现代|先进|千亿级|百亿级)?"
+                       r"(?:产业集群|产业|行业|集群|领域|赛道)")
+MAX_ITEM = 9
+CJK = re.compile(r"[\u4e00-\u9fff]")
+GENERIC = {"传统", "新兴", "未来", "主导", "特色", "优势", "支柱", "实体经济", "现代化产业体系", "制造业", "产业",
+           "新兴产业", "未来产业", "传统产业", "重点", "相关", "其他", "各类", "龙头企业"}
+
 
 class IndustryRecognizer:
     def __init__(self) -> None:
         self.lexicon = LongestMatcher(industries())
         self.cues = tuple(read_lines("industry_cues.txt"))
+        self.lead = LongestMatcher(read_lines("industry_lead_words.txt"))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         mentions = doc._.mentions if doc._.mentions is not None else []
-        for sent in doc.sents:
-            s_text = sent.text
-            if not any(cue in s_text for cue in self.cues):
+        seen: set[tuple[int, int]] = set()
+        named = [(m.start, m.end) for m in mentions if m.label != "District"]
+        for c0, c1 in self.clauses(text):
+            clause = text[c0:c1]
+            hits = list(self.lexicon.finditer(clause))
+            if not hits or not any(cue in clause for cue in self.cues):
                 continue
-            for s, e, word in self.lexicon.finditer(s_text):
-                start, end = sent.start_char + s, sent.start_char + e
-                aliases: tuple[str, ...] = ()
-                for tail in ("产业", "行业"):
-                    if text.startswith(tail, end) and not word.endswith(("业", "产业")):
-                        aliases = (word + tail,)
-                        end += len(tail)
-                        break
-                mentions.append(Mention(start, end, "Industry", text[start:end], canonical=word,
-                                        aliases=aliases, source="lexicon"))
+            for s, e, word in hits:
+                for a, b in self.list_items(clause, s, e):
+                    item = clause[a:b]
+                    if (c0 + a, c0 + b) in seen or item in GENERIC or len(item) < 2:
+                        continue
+                    if any(x < c0 + b and c0 + a < y for x, y in named):
+                        continue  # part of a platform or project name (新材料基地)
+                    seen.add((c0 + a, c0 + b))
+                    canonical, aliases = self.canonical(item)
+                    mentions.append(Mention(c0 + a, c0 + b, "Industry", item, canonical=canonical,
+                                            aliases=aliases, source="lexicon-list"))
         doc._.mentions = mentions
         return doc
+
+    @staticmethod
+    def clauses(text: str):
+        start = 0
+        for m in CLAUSE_SEP.finditer(text):
+            if m.start() > start:
+                yield start, m.start()
+            start = m.end()
+        if start < len(text):
+            yield start, len(text)
+
+    def list_items(self, clause: str, s: int, e: int) -> list[tuple[int, int]]:
+        """The list item around a hit, and its siblings when the list is a list of sectors."""
+        a, b = self.item_bounds(clause, s, e)
+        items = [(a, b)]
+        # siblings to the left and right, separated by 、/和/及
+        left = a
+        while left > 0 and ITEM_SEP.match(clause[left - 1]):
+            pa, pb = self.item_bounds(clause, left - 1, left - 1)
+            if pa >= pb:
+                break
+            items.insert(0, (pa, pb))
+            left = pa
+        right = b
+        while right < len(clause) and ITEM_SEP.match(clause[right]):
+            na, nb = self.item_bounds(clause, right + 1, right + 1)
+            if na >= nb:
+                break
+            items.append((na, nb))
+            right = nb
+        sector_list = bool(LIST_TAIL.match(clause[right:])) or len(items) > 1 and any(
+            self.lexicon.match_at(clause, x) for x, _ in items if (x, _) != (a, b)
+        )
+        return items if sector_list else [(a, b)]
+
+    def item_bounds(self, clause: str, s: int, e: int) -> tuple[int, int]:
+        """Grow [s, e) to the surrounding list item: stop at separators and lead words."""
+        a = s
+        while a > 0 and not ITEM_SEP.match(clause[a - 1]) and e - a < MAX_ITEM:
+            if self.lead.ending_at(clause, a) or not CJK.match(clause[a - 1]):
+                break
+            a -= 1
+        b = e
+        while b < len(clause) and not ITEM_SEP.match(clause[b]) and b - a < MAX_ITEM:
+            if not CJK.match(clause[b]) or self.lead.match_at(clause, b) and b > e:
+                break
+            if LIST_TAIL.match(clause[b:]) or clause.startswith(("等", "为", "的", "共同", "产业"), b):
+                break
+            b += 1
+        if clause.startswith("业", b) and b - a < MAX_ITEM:
+            b += 1  # 建筑业
+        return a, b
+
+    def canonical(self, item: str) -> tuple[str, tuple[str, ...]]:
+        for tail in ("产业", "行业"):
+            if item.endswith(tail) and len(item) > len(tail) + 1:
+                return item[: -len(tail)], (item,)
+        return item, ()
 
 
 @Language.factory("plankg_industries")

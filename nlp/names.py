@@ -14,13 +14,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import Mention
-from .lexicon import LongestMatcher, name_suffixes, read_lines, read_table
+from .lexicon import LongestMatcher, name_suffixes, read_lines, read_table, word_set
 
 MAX_NAME = 24
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·（）()]")
 PHASE = re.compile(r"^(?:[一二三四五六七八九十\d]+期(?:工程)?)")
 QUOTED = re.compile(r"[“\"]([^”\"“\n]{2,20})[”\"]")
-QUOTE_SUFFIX = re.compile(r"^(工程|项目|行动|专项行动|计划|活动|战略|品牌)")
+QUOTE_SUFFIX = re.compile(r"^(工程|项目|行动|专项行动|计划|活动|品牌)")
+PART_OF_WORKS = ("主体", "配套", "附属", "一期", "二期")  # 主体工程 is part of a named project
+VOCAB_CHECKED = ("项目", "工程", "行动", "专项行动", "中心", "研发中心", "创新中心", "基地")
+SHARED_SUFFIX = ("城际", "高速", "大道", "铁路", "大桥", "号线")
 LIST_HEAD = re.compile(r"^等\s*(?:[\d.]+|[一二两三四五六七八九十百千]+)\s*(?:个|条|项|家|座|所|处|批)")
 CONGRESS = re.compile(
     r"(?:第?[一二三四五六七八九十百零\d]+届)\s*(?:人民代表大会|人大)\s*(?:常委会)?\s*(?:第?[一二三四五六七八九十\d]+次)"
@@ -60,6 +63,10 @@ class NameRecognizer:
         self.suffix_matcher = LongestMatcher(all_suffixes)
         self.breakers = LongestMatcher(read_lines("left_breakers.txt"))
         self.generic = LongestMatcher(read_lines("generic_names.txt"))
+        self.descriptive = LongestMatcher(read_lines("descriptive_words.txt"))
+        self.vocabulary = LongestMatcher(word_set("common_words.txt"))
+        units = "|".join(re.escape(u) for u in sorted(read_lines("units.txt"), key=len, reverse=True))
+        self.figure_before = re.compile(rf"\d(?:\.\d+)?\s*(?:万|亿)?(?:{units})$")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -108,11 +115,72 @@ class NameRecognizer:
                 name = text[start:end]
             stem = text[start:i]
             min_stem = self.suffixes.get(suffix, (label, 2))[1]
-            modest = suffix in ("项目", "工程") and stem[-1:] in "大好新重优实"  # 大项目: a category
-            if len(stem) >= min_stem and not _generic_cover(stem, self.generic) and "等" not in stem and not modest:
+            if len(stem) >= min_stem and self.is_name(text, start, stem, suffix, label, districts):
                 if not (label in ("Platform", "Project") and start in full_district_ends and start == i):
                     out.append(Mention(start, end, label, name, source="suffix", attrs={"suffix": suffix}))
+                    if suffix in SHARED_SUFFIX:
+                        out += self.shared_suffix_items(text, start, suffix, label)
             i = end
+        return out
+
+    def is_name(self, text: str, start: int, stem: str, suffix: str, label: str, districts) -> bool:
+        """Does stem + suffix name one thing, rather than a category or a goal?"""
+        if "等" in stem:
+            return False
+        if suffix == "号线":
+            return bool(re.fullmatch(r"[^\d]*\d+", stem))
+        if suffix in ("项目", "工程") and stem[-1:] in "大好新重优实":  # 大项目, 好项目: categories
+            return False
+        if suffix == "工程" and stem.endswith(PART_OF_WORKS):
+            return False
+        if label == "Event":
+            return not _generic_cover(stem, self.generic) or bool(re.search(r"\d{4}年|第[一二三四五六七八九十\d]", stem))
+        if _generic_cover(stem, self.generic):
+            return False
+        starts_with_place = any(m.start == start for m in districts)
+        if label == "Platform" and not starts_with_place and self._covered(stem, self.descriptive, self.vocabulary) \
+                and any(True for _ in self.descriptive.finditer(stem)):
+            return False  # 世界级服装产业集群先行区: an aspiration, not a place
+        if suffix in VOCAB_CHECKED and len(stem) >= 4 and not starts_with_place and not re.search(r"[“”\d]", stem):
+            # 促进签约项目, 高校成果就地转化项目: ordinary words only, no proper name in it
+            if self._covered(stem, self.generic, self.vocabulary):
+                return False
+        return True
+
+    @staticmethod
+    def _covered(text: str, *matchers: LongestMatcher) -> bool:
+        i = 0
+        while i < len(text):
+            word = None
+            for matcher in matchers:
+                w = matcher.match_at(text, i)
+                if w and (word is None or len(w) > len(word)):
+                    word = w
+            if word:
+                i += len(word)
+            elif text[i] in "的和与及、":
+                i += 1
+            else:
+                return False
+        return True
+
+    def shared_suffix_items(self, text: str, start: int, suffix: str, label: str) -> list[Mention]:
+        """深大、深惠、龙大城际: short list items before a name share its suffix."""
+        out = []
+        end = start
+        while end > 1 and text[end - 1] == "、":
+            item_end = end - 1
+            item_start = item_end
+            while item_start > 0 and NAME_CHAR.match(text[item_start - 1]) and item_end - item_start < 4:
+                if self.breakers.ending_at(text, item_start):
+                    break
+                item_start -= 1
+            item = text[item_start:item_end]
+            if not (2 <= len(item) <= 3) or self.suffix_matcher.ending_at(item, len(item)):
+                break
+            out.append(Mention(item_start, item_end, label, item + suffix, canonical=item + suffix,
+                               source="shared-suffix", aliases=(item,)))
+            end = item_start
         return out
 
     def left_boundary(self, text: str, suffix_start: int) -> int:
@@ -121,7 +189,7 @@ class NameRecognizer:
             ch = text[start - 1]
             if not NAME_CHAR.match(ch):
                 break
-            if self.breakers.ending_at(text, start):
+            if self.breakers.ending_at(text, start) or self.figure_before.search(text[max(0, start - 12) : start]):
                 break
             start -= 1
         return start

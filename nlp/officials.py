@@ -102,7 +102,7 @@ class OfficialRecognizer:
                 continue
             chain_start = self.chain_start(text, i)
             chain = text[chain_start:i]
-            posts = [resolve_post(p.text, district_at.get(p.start)) for p in self.split_posts(chain, chain_start)]
+            posts = [resolve_post(p.text, p.start, self.innermost(district_at, p.start)) for p in self.split_posts(chain, chain_start)]
             found.append(Mention(j, j + len(name), "Official", name, source="title+name",
                                  attrs={"posts": posts}))
             # names listed after the same title: 市领导蒋鸿、张远梅
@@ -124,6 +124,14 @@ class OfficialRecognizer:
                     found.append(Mention(m.start(), m.end(), "Official", name, source="known-name"))
         doc._.mentions = mentions + found
         return doc
+
+    @staticmethod
+    def innermost(district_at: dict[int, Mention], pos: int) -> Mention | None:
+        """广州白云区委书记: the body is the last of the adjacent divisions (白云区)."""
+        m = district_at.get(pos)
+        while m is not None and m.end in district_at:
+            m = district_at[m.end]
+        return m
 
     def chain_start(self, text: str, title_end: int) -> int:
         """Walk left over post phrases joined by 、 until punctuation or a non-post word."""
@@ -150,7 +158,7 @@ class OfficialRecognizer:
         return posts
 
 
-def resolve_post(post: str, district_at_start: Mention | None) -> tuple[str, str | None, str]:
+def resolve_post(post: str, post_start: int, district_at_start: Mention | None) -> tuple[str, str | None, str]:
     """Split a post phrase into (body kind, body name, title).
 
     body kind: "District" (named), "Organization" (named) or "Level:<level>" (unnamed body of
@@ -158,14 +166,17 @@ def resolve_post(post: str, district_at_start: Mention | None) -> tuple[str, str
     """
     m = ORG_BODY.match(post)
     if district_at_start is not None:
-        rest = post[len(district_at_start.text):]
-        stem_len = len(_stem(district_at_start))
+        offset = district_at_start.start - post_start
+        rest = post[offset + len(district_at_start.text):]
+        stem_len = offset + len(_stem(district_at_start))
         if m and not rest.startswith(OWN_BODY) and not any(
             rest.startswith(c + b) for c in LEVEL_CHARS for b in OWN_BODY
         ):
             return "Organization", m.group(1), m.group(2)
         title = post[stem_len:]
         return "District", district_at_start.canonical, title
+    if m and len(m.group(1)) >= 4 and not any(m.group(1).startswith(c) for c in LEVEL_CHARS):
+        return "Organization", m.group(1), m.group(2)  # 科右中旗发展和改革委员会主任
     for ch, level in sorted(LEVEL_CHARS.items(), key=lambda kv: -len(kv[0])):
         if post.startswith(ch):
             return f"Level:{level}", None, post

@@ -52,6 +52,7 @@ def build(
     formats: Iterable[str] = ("graphml", "ttl"),
     progress: Callable[[Iterable], Iterable] | None = None,
     on_skip: Callable[[str], None] | None = None,
+    documents: list[Document] | None = None,
 ) -> BuildResult:
     """Build one graph from .txt files, folders and JSONL files (the sample document by default).
 
@@ -60,8 +61,8 @@ def build(
     """
     paths = [Path(p) for p in inputs] if inputs else [SAMPLE]
     skipped: list[str] = []
-    readable: list[Document] = []
-    for item in iter_documents(paths):
+    readable: list[Document] = list(documents or [])
+    for item in [] if documents is not None else iter_documents(paths):
         if isinstance(item, InputError):
             skipped.append(str(item))
             if on_skip:

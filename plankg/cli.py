@@ -56,6 +56,34 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
             click.echo(f"wrote {path}")
 
 
+@cli.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--graph", "graph_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Score this GraphML instead of building one from the gold texts.")
+@click.option("--errors/--no-errors", default=True, show_default=True, help="List false positives and misses.")
+def evaluate(gold_dir: Path, graph_path: Path | None, errors: bool) -> None:
+    """Score against gold files in GOLD_DIR and list false positives and misses by type."""
+    import networkx as nx
+
+    from .build import build as run_build
+    from .evaluate import format_report, load_gold, score
+    from .sources import Document
+
+    try:
+        gold = load_gold(gold_dir)
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        raise click.ClickException(f"cannot read gold files: {exc}") from None
+    if graph_path:
+        try:
+            graph = nx.read_graphml(graph_path, force_multigraph=True)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is reported in one line
+            raise click.ClickException(f"{graph_path}: not a readable GraphML file ({exc})") from None
+    else:
+        docs = [Document(doc_id, text) for doc_id, text in gold.texts.items()]
+        graph = run_build(documents=docs).graph
+    click.echo(format_report(score(gold, graph), show_errors=errors))
+
+
 @cli.command("train-segmenter")
 @click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,

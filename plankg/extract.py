@@ -22,12 +22,12 @@ def fold_aliases(entities: dict[tuple[str, str], EntityRecord]) -> dict[tuple[st
         etype, name = key
         if etype not in ALIAS_FOLD_TYPES or len(name) < 3:
             continue
-        for longer in names:
-            if longer[0] == etype and len(longer[1]) > len(name) and longer[1].endswith(name) and longer not in mapping:
-                mapping[key] = longer
-                entities[longer].aliases.append(name)
-                entities[longer].aliases.extend(entities[key].aliases)
-                break
+        longer = [k for k in names if k[0] == etype and len(k[1]) > len(name) and k[1].endswith(name)
+                  and k not in mapping]
+        if len(longer) == 1:  # ambiguous short names (全省/全市高质量发展大会) stay apart
+            mapping[key] = longer[0]
+            entities[longer[0]].aliases.append(name)
+            entities[longer[0]].aliases.extend(entities[key].aliases)
     return mapping
 
 
