@@ -21,6 +21,7 @@ NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·（）()]")
 PHASE = re.compile(r"^(?:[一二三四五六七八九十\d]+期(?:工程)?)")
 QUOTED = re.compile(r"[“\"]([^”\"“\n]{2,20})[”\"]")
 QUOTE_SUFFIX = re.compile(r"^(工程|项目|行动|专项行动|计划|活动|品牌)")
+SCOPES = ("全省", "全市", "全区", "全县", "全镇", "全旗", "全州", "全国")
 PART_OF_WORKS = ("主体", "配套", "附属", "一期", "二期")  # 主体工程 is part of a named project
 VOCAB_CHECKED = ("项目", "工程", "行动", "专项行动", "中心", "研发中心", "创新中心", "基地")
 SHARED_SUFFIX = ("城际", "高速", "大道", "铁路", "大桥", "号线")
@@ -110,8 +111,8 @@ class NameRecognizer:
                     start = m.end
                     name = text[start:end]
                     break
-            if label == "Event" and start >= 1 and text[start - 1] == "全" and text[start : start + 1] in "省市区县镇旗":
-                start -= 1  # 全市高质量发展大会 keeps its scope
+            if label == "Event" and text[max(0, start - 2) : start] in SCOPES:
+                start -= 2  # 全市高质量发展大会 keeps its scope
                 name = text[start:end]
             stem = text[start:i]
             min_stem = self.suffixes.get(suffix, (label, 2))[1]

@@ -37,7 +37,7 @@ class RelationLinker:
             return sents[-1]
 
         districts = [m for m in mentions if m.label == "District"]
-        rels += self.part_of(doc, districts, sentence_of)
+        rels += self.part_of(doc, districts, sentence_of, focus)
         events: list[tuple[Mention, object]] = []
         sections = doc._.sections or []
         for m in mentions:
@@ -67,9 +67,11 @@ class RelationLinker:
         return doc
 
     # -- part_of ----------------------------------------------------------------------
-    def part_of(self, doc: Doc, districts: list[Mention], sentence_of) -> list[Relation]:
-        """A division placed inside another: adjacent (广州天河区), or the document's own unit."""
+    def part_of(self, doc: Doc, districts: list[Mention], sentence_of, focus) -> list[Relation]:
+        """A division placed inside another: adjacent (广州天河区), a town in its county, or a unit
+        the text is about (a section's or sentence's subject) inside a division it also names."""
         out, seen = [], set()
+        subjects = {key[1] for key in focus.values() if key}
         by_code = {m.attrs["code"]: m for m in districts if m.attrs.get("code")}
         for i, m in enumerate(districts):
             div = self.index.by_code.get(m.attrs.get("code", ""))
@@ -83,7 +85,8 @@ class RelationLinker:
             adjacent = prev is not None and prev.attrs.get("code") == parent.attrs.get("code") and m.start - prev.end <= 1
             direct_town = div.level == "town" and div.parent == ancestors[0].code
             key = (m.canonical, parent.canonical)
-            if (adjacent or direct_town) and key not in seen:
+            if (adjacent or direct_town or m.canonical in subjects and div.level in ("county", "town")) \
+                    and key not in seen:
                 seen.add(key)
                 sent = sentence_of(m.start)
                 out.append(Relation(m.key, "part_of", parent.key, sent.start_char, sent.end_char))

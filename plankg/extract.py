@@ -13,9 +13,10 @@ from nlp.lexicon import short_forms
 ALIAS_FOLD_TYPES = ("Platform", "Project", "Organization", "Event")
 
 
-def fold_aliases(entities: dict[tuple[str, str], EntityRecord]) -> dict[tuple[str, str], tuple[str, str]]:
+def fold_aliases(entities: dict[tuple[str, str], EntityRecord], places: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
     """Within one text, a name that ends another of the same type is its short form
-    (国际金融城 -> 广州国际金融城), so both become one entity."""
+    (国际金融城 -> 广州国际金融城), so both become one entity. A meeting differs from one with
+    a wider scope (全市高质量发展大会), so events fold only behind a place name."""
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
     names = sorted(entities, key=lambda k: -len(k[1]))
     for key in names:
@@ -23,7 +24,7 @@ def fold_aliases(entities: dict[tuple[str, str], EntityRecord]) -> dict[tuple[st
         if etype not in ALIAS_FOLD_TYPES or len(name) < 3:
             continue
         longer = [k for k in names if k[0] == etype and len(k[1]) > len(name) and k[1].endswith(name)
-                  and k not in mapping]
+                  and k not in mapping and (etype != "Event" or k[1][: -len(name)] in places)]
         if len(longer) == 1:  # ambiguous short names (全省/全市高质量发展大会) stay apart
             mapping[key] = longer[0]
             entities[longer[0]].aliases.append(name)
@@ -47,7 +48,9 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
             for form in short_forms(key[1]):
                 if form not in record.aliases:
                     record.aliases.append(form)
-    folded = fold_aliases(entities)
+    places = {m.text for m in doc._.mentions or [] if m.label == "District"}
+    places |= {m.canonical for m in doc._.mentions or [] if m.label == "District"}
+    folded = fold_aliases(entities, places)
     for key in folded:
         entities.pop(key, None)
 
