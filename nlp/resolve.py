@@ -16,7 +16,9 @@ PRIORITY = {"Official": 0, "Event": 1, "Organization": 2, "Project": 3, "Platfor
 
 
 def choose(mentions: list[Mention]) -> list[Mention]:
-    ranked = sorted(mentions, key=lambda m: (-(m.end - m.start), PRIORITY.get(m.label, 9), m.start))
+    # officials first: a title + surname + name pattern is more reliable than any suffix grammar
+    ranked = sorted(mentions, key=lambda m: (m.label != "Official", -(m.end - m.start), PRIORITY.get(m.label, 9),
+                                             m.start))
     taken: list[Mention] = []
     used = bytearray()
     for m in ranked:

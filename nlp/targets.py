@@ -213,13 +213,9 @@ class TargetExtractor:
         return None
 
     def sentence_year(self, sent: str, doc_year: int | None) -> int | None:
+        """An explicit year (2024年,) that carries over to the sentences after it."""
         m = YEAR_IN.search(sent)
-        if m:
-            return int(m.group(2))
-        for word, delta in REL_YEAR.items():
-            if word in sent and doc_year:
-                return doc_year + delta
-        return None
+        return int(m.group(2)) if m else None
 
     def year(self, clause: str, sent: str, doc_year: int | None, running: int | None) -> int | None:
         for scope in (clause, sent):
