@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import TargetFact
-from .lexicon import read_lines, read_table
+from .lexicon import LongestMatcher, read_lines, read_table
 from .structure import plan_period
 
 SCALES = "万亿|千亿|百亿|亿|千万|百万|万|千"
@@ -32,9 +32,12 @@ LEAD_WORDS = ("其中", "同时", "力争", "争取", "确保", "推动", "深�
 MONEY_HINTS = ("值", "额", "投资", "收入", "支出", "总量", "资金", "产值", "生产总值", "GDP", "规模", "营收", "税收", "消费")
 PAST = ("已经", "已累计", "已完成", "已建成", "已实现", "已达", "已获", "已有", "累计", "同比", "比上年", "取得", "成功", "获批", "获评", "成为", "预计", "目前", "实现了", "完成了",
         "达到了", "过去一年", "这一年", "去年", "上年")
-FUTURE = ("力争", "争取", "确保", "目标", "预期", "计划", "将", "要", "推动", "到", "努力", "加快推进", "草案")
-YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*年(?!\d)")
-REL_YEAR = {"今年": 0, "本年": 0, "全年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "上一年": -1}
+FUTURE_STRONG = ("力争", "争取", "确保", "目标", "预期", "计划", "草案", "努力")
+FUTURE = ("将", "要", "推动", "到20", "拟")  # weak: this sentence only
+YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*(?:年(?!\d)|(?=[:：]))")
+REL_YEAR = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "上一年": -1}
+QUOTED_SPAN = re.compile(r"“[^”]*”")
+CURRENT_YEAR = ("全年", "这一年", "年内", "当年")  # the year under discussion
 NULL_YEAR = re.compile(r"(今后|未来)[一二三四五两]年|[一二三四五两]年内|力争[一二三四五两]年")
 PLAN = re.compile(r"十([一二三四五六七八九])五")
 
@@ -55,6 +58,7 @@ class TargetExtractor:
         self.figure = re.compile(
             rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)\s*(?P<unit>(?:{SCALES})?(?:{unit_alt})|(?:{SCALES}))"
         )
+        self.verbs = LongestMatcher([*read_lines("left_breakers.txt"), *LEAD_WORDS, "吸引", "成功", "拥有", "新上"])
         rows = read_table("comparators.tsv")
         self.before = sorted(((w, c) for w, c, pos in rows if pos == "before"), key=lambda x: -len(x[0]))
         self.after = sorted(((w, c) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0]))
@@ -67,7 +71,7 @@ class TargetExtractor:
         inside = [(m.start, m.end) for m in (doc._.mentions or []) if m.label != "District"]
         places = tuple(sorted({m.text for m in (doc._.mentions or []) if m.label == "District"}, key=len,
                               reverse=True))
-        review = bool(re.search(r"成果|成绩|执行情况|回顾|工作总结", text[:60]))
+        mode = "actual"  # news reports results unless a plan is announced
         running_year = None
         targets: list[TargetFact] = []
         for sent in doc.sents:
@@ -81,6 +85,9 @@ class TargetExtractor:
             if explicit is not None:
                 running_year = explicit
             subject = focus.get(s0)
+            if s0 > 0 and text[s0 - 1] == "\n" and not self.list_line(text, s0):
+                mode = "actual"  # a new paragraph that is not a list item under a heading
+            mode = self.tense(sent_text) or mode
             previous_indicator = ""
             clause_start = s0
             for m in self.figure.finditer(sent_text):
@@ -108,11 +115,10 @@ class TargetExtractor:
                 own = self.subject_entity(text, names, clause_start, start)
                 clause_text = text[clause_start:start]
                 year = self.year(clause_text, sent_text, doc_year, running_year)
-                status = self.status(sent_text, year, doc_year, review)
+                status = self.status(sent_text, year, doc_year, mode)
                 targets.append(TargetFact(own or subject or ("District", ""), indicator, value, unit, comparator,
                                           year, status, start, end, s0, s1))
-                if not growth:
-                    previous_indicator = indicator
+                previous_indicator = indicator[: -len("增速")] if growth and indicator != "增速" else indicator
                 clause_start = end + consumed + named_after
         doc._.targets = [t for t in targets if t.subject[1]]
         return doc
@@ -193,10 +199,21 @@ class TargetExtractor:
             verb = re.match(r"^(新开工|建成|新建改造|新建|改造|完成|开工|引进|新增|签约|启动)", head)
             category = tail or self.category_after(text, after_pos)
             return ((verb.group(1) if verb else "") + category).strip(), False, 0 if tail else len(category)
-        if not name:
-            name = self.category_after(text, after_pos)
-            return name, growth, len(name)
+        if not name or self.verbs_only(name):
+            category = self.category_after(text, after_pos)
+            if category:
+                return category, growth, len(category)
         return name, growth, 0
+
+    def verbs_only(self, name: str) -> bool:
+        """打造, 成功争取, 吸引: words that introduce a count rather than name what is counted."""
+        i = 0
+        while i < len(name):
+            word = self.verbs.match_at(name, i)
+            if not word:
+                return False
+            i += len(word)
+        return True
 
     def category_after(self, text: str, pos: int) -> str:
         m = re.match(r"[^，,；;。：:、\n等（(]{1,16}", text[pos:])
@@ -218,9 +235,9 @@ class TargetExtractor:
         return int(m.group(2)) if m else None
 
     def year(self, clause: str, sent: str, doc_year: int | None, running: int | None) -> int | None:
+        if NULL_YEAR.search(clause):
+            return None
         for scope in (clause, sent):
-            if NULL_YEAR.search(scope):
-                return None
             plan = PLAN.search(scope)
             if plan:
                 return plan_period(plan.group(1))[1]
@@ -230,16 +247,36 @@ class TargetExtractor:
             for word, delta in REL_YEAR.items():
                 if word in scope and doc_year:
                     return doc_year + delta
+            if any(w in scope for w in CURRENT_YEAR) and (running or doc_year):
+                return running or doc_year
         return running or doc_year
 
-    def status(self, sent: str, year: int | None, doc_year: int | None, review: bool) -> str:
+    @staticmethod
+    def list_line(text: str, start: int) -> bool:
+        """A short line under a heading or a line ending in a colon (主要目标是：)."""
+        prev_end = text[max(0, start - 200) : start].rstrip()
+        line_end = text.find("\n", start)
+        line = text[start : line_end if line_end >= 0 else len(text)]
+        return prev_end.endswith((":", "：", "◢")) or len(line) <= 40
+
+    @staticmethod
+    def tense(sent: str) -> str | None:
+        """'target' for plans (力争, 将, 目标), 'actual' for results (已, 累计, 同比), None if silent."""
+        sent = QUOTED_SPAN.sub("", sent).replace("即将", "")  # “项目争取年” is a name, not a plan
+        if any(w in sent for w in FUTURE_STRONG):
+            return "target"
+        if any(w in sent for w in PAST):
+            return "actual"
+        if any(w in sent for w in FUTURE):
+            return "target"
+        return None
+
+    def status(self, sent: str, year: int | None, doc_year: int | None, mode: str) -> str:
+        """Plans and results: a past year is a result; otherwise the sentence's own tense, else
+        the tense of the text before it (a list under 主要目标是: stays a list of targets)."""
         if year is not None and doc_year is not None and year < doc_year:
             return "actual"
-        if any(w in sent for w in PAST) and not any(w in sent for w in ("力争", "争取", "确保", "目标")):
-            return "actual"
-        if review and not any(w in sent for w in FUTURE):
-            return "actual"
-        return "target"
+        return self.tense(sent) or mode
 
 
 @Language.factory("plankg_targets")
