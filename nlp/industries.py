@@ -18,8 +18,11 @@ from .lexicon import LongestMatcher, industries, read_lines
 
 ITEM_SEP = re.compile(r"[、]|和|及|与")
 CLAUSE_SEP = re.compile(r"[，,。；;：:！？\n（）()“”]")
-LIST_TAIL = re.compile(r"^(?:等)?(?:(?:战略性)?新兴|未来|主导|特色|优势|支柱|现代|先进|千亿级|百亿级)?"
-                       r"(?:产业集群|产业|行业|集群|领域|赛道)")
+LIST_TAIL = re.compile(r"^(?:等)?(?:[一二三四五六七八九十两]+大)?(?:(?:战略性)?新兴|未来|主导|特色|优势|支柱|现代|先进|"
+                       r"千亿级|百亿级)*(?:产业集群|产业|行业|集群|领域|赛道)")
+SECTOR_END = ("业", "产业", "经济", "装备", "制造", "材料", "医药", "设备", "健康", "服务")
+PRAISE = ("世界级", "国际一流", "国际化", "全国", "全省", "千亿级", "百亿级", "万亿级")
+ITEM_END = re.compile(r"^(?:[、，,。；;：:]|和|及|与|等|为|$)")
 MAX_ITEM = 9
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GENERIC = {"传统", "新兴", "未来", "主导", "特色", "优势", "支柱", "实体经济", "现代化产业体系", "制造业", "产业",
@@ -47,8 +50,10 @@ class IndustryRecognizer:
                     item = clause[a:b]
                     if (c0 + a, c0 + b) in seen or item in GENERIC or len(item) < 2:
                         continue
-                    if any(x < c0 + b and c0 + a < y for x, y in named):
-                        continue  # part of a platform or project name (新材料基地)
+                    if any(x <= c0 + a and c0 + b <= y for x, y in named):
+                        continue  # inside a platform or project name (新材料基地)
+                    if not self.in_list_position(clause, a, b):
+                        continue  # 建筑面积: the word, not a sector
                     seen.add((c0 + a, c0 + b))
                     canonical, aliases = self.canonical(item)
                     mentions.append(Mention(c0 + a, c0 + b, "Industry", item, canonical=canonical,
@@ -65,6 +70,15 @@ class IndustryRecognizer:
             start = m.end()
         if start < len(text):
             yield start, len(text)
+
+    def in_list_position(self, clause: str, a: int, b: int) -> bool:
+        """A sector stands as a list item: a separator, lead word or clause edge on each side."""
+        left_ok = a == 0 or bool(ITEM_SEP.match(clause[a - 1]) or self.lead.ending_at(clause, a)) or \
+            clause[a - 1] in "以在为的"
+        right = clause[b:]
+        right_ok = bool(ITEM_END.match(right) or LIST_TAIL.match(right) or self.lead.match_at(clause, b)) or \
+            right.startswith(("共同", "作为"))
+        return left_ok and right_ok
 
     def list_items(self, clause: str, s: int, e: int) -> list[tuple[int, int]]:
         """The list item around a hit, and its siblings when the list is a list of sectors."""
@@ -86,7 +100,7 @@ class IndustryRecognizer:
             items.append((na, nb))
             right = nb
         sector_list = bool(LIST_TAIL.match(clause[right:])) or len(items) > 1 and any(
-            self.lexicon.match_at(clause, x) for x, _ in items if (x, _) != (a, b)
+            self.lexicon.match_at(clause, x) or clause[x:y].endswith(SECTOR_END) for x, y in items if (x, y) != (a, b)
         )
         return items if sector_list else [(a, b)]
 
@@ -103,12 +117,17 @@ class IndustryRecognizer:
                 break
             if LIST_TAIL.match(clause[b:]) or clause.startswith(("等", "为", "的", "共同", "产业"), b):
                 break
+            if re.match(r"[一二三四五六七八九十两]+大|项目|企业|公司|基地|园区|产品|技术", clause[b:]):
+                break
             b += 1
         if clause.startswith("业", b) and b - a < MAX_ITEM:
             b += 1  # 建筑业
         return a, b
 
     def canonical(self, item: str) -> tuple[str, tuple[str, ...]]:
+        for praise in PRAISE:
+            if item.startswith(praise) and len(item) > len(praise) + 1:
+                item = item[len(praise):]  # 世界级服装 -> 服装
         for tail in ("产业", "行业"):
             if item.endswith(tail) and len(item) > len(tail) + 1:
                 return item[: -len(tail)], (item,)

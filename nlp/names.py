@@ -23,9 +23,10 @@ QUOTED = re.compile(r"[“\"]([^”\"“\n]{2,20})[”\"]")
 QUOTE_SUFFIX = re.compile(r"^(工程|项目|行动|专项行动|计划|活动|品牌)")
 SCOPES = ("全省", "全市", "全区", "全县", "全镇", "全旗", "全州", "全国")
 PART_OF_WORKS = ("主体", "配套", "附属", "一期", "二期")  # 主体工程 is part of a named project
-VOCAB_CHECKED = ("项目", "工程", "行动", "专项行动", "中心", "研发中心", "创新中心", "基地")
+VOCAB_CHECKED = ("项目", "工程", "行动", "专项行动", "中心", "研发中心", "创新中心", "基地", "站")
+COUNTED = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:个|家|项|座|条|所|处|批|大)$")
 SHARED_SUFFIX = ("城际", "高速", "大道", "铁路", "大桥", "号线")
-LIST_HEAD = re.compile(r"^等\s*(?:[\d.]+|[一二两三四五六七八九十百千]+)\s*(?:个|条|项|家|座|所|处|批)")
+LIST_HEAD = re.compile(r"^等\s*(?:[\d.]+|[二两三四五六七八九十百千]+|一(?!批))\s*(?:个|条|项|家|座|所|处|批)")
 CONGRESS = re.compile(
     r"(?:第?[一二三四五六七八九十百零\d]+届)\s*(?:人民代表大会|人大)\s*(?:常委会)?\s*(?:第?[一二三四五六七八九十\d]+次)"
     r"\s*(?:全体)?会议|第[一二三四五六七八九十百零\d]+次(?:党代会|党员代表大会)"
@@ -62,6 +63,7 @@ class NameRecognizer:
         all_suffixes.update({s: "Event" for s in self.event_suffixes})
         self.suffix_type = all_suffixes
         self.suffix_matcher = LongestMatcher(all_suffixes)
+        self.name_end = LongestMatcher([x for x, (t, n) in self.suffixes.items() if len(x) >= 2 and t == "Platform"])
         self.breakers = LongestMatcher(read_lines("left_breakers.txt"))
         self.generic = LongestMatcher(read_lines("generic_names.txt"))
         self.descriptive = LongestMatcher(read_lines("descriptive_words.txt"))
@@ -128,6 +130,15 @@ class NameRecognizer:
         """Does stem + suffix name one thing, rather than a category or a goal?"""
         if "等" in stem:
             return False
+        if label in ("Platform", "Project") and COUNTED.search(text[max(0, start - 6) : start]):
+            return False  # 36家氢能产业项目: a count of a category, not a name
+        if suffix == "站" and text[start + len(stem) + 1 : start + len(stem) + 2] in ("点", "台", "长"):
+            return False  # 公交站点
+        if suffix == "园" and not any(start <= m.start < start + len(stem) for m in districts):
+            return False  # a bare ...园 needs a place in its name (中关村房山园), else 校园, 家园
+        if label == "Platform" and not any(start <= m.start < start + len(stem) for m in districts) \
+                and self.descriptive.match_at(stem, 0):
+            return False  # 现代都市工业集聚区, 世界级…先行区: an aspiration
         if suffix == "号线":
             return bool(re.fullmatch(r"[^\d]*\d+", stem))
         if suffix in ("项目", "工程") and stem[-1:] in "大好新重优实":  # 大项目, 好项目: categories
@@ -173,7 +184,7 @@ class NameRecognizer:
             item_end = end - 1
             item_start = item_end
             while item_start > 0 and NAME_CHAR.match(text[item_start - 1]) and item_end - item_start < 4:
-                if self.breakers.ending_at(text, item_start):
+                if self.breakers.ending_at(text, item_start) or text[item_start - 1] in "及和与":
                     break
                 item_start -= 1
             item = text[item_start:item_end]
@@ -192,6 +203,8 @@ class NameRecognizer:
                 break
             if self.breakers.ending_at(text, start) or self.figure_before.search(text[max(0, start - 12) : start]):
                 break
+            if start < suffix_start and self.name_end.ending_at(text, start):
+                break  # 新材料基地|化工园区: another name ends here
             start -= 1
         return start
 
