@@ -65,6 +65,8 @@ class NameRecognizer:
         self.suffix_matcher = LongestMatcher(all_suffixes)
         self.name_end = LongestMatcher([x for x, (t, n) in self.suffixes.items() if len(x) >= 2 and t == "Platform"])
         self.breakers = LongestMatcher(read_lines("left_breakers.txt"))
+        # meeting names contain verbs (推进大会, 动员部署会): only the convening verb ends them
+        self.event_breakers = LongestMatcher(read_lines("event_breakers.txt"))
         self.generic = LongestMatcher(read_lines("generic_names.txt"))
         self.descriptive = LongestMatcher(read_lines("descriptive_words.txt"))
         self.vocabulary = LongestMatcher(word_set("common_words.txt"))
@@ -100,7 +102,7 @@ class NameRecognizer:
             phase = PHASE.match(text[end:])
             if phase and label == "Project":
                 end += phase.end()
-            start = self.left_boundary(text, i)
+            start = self.left_boundary(text, i, self.event_breakers if label == "Event" else self.breakers)
             name = text[start:end]
             # a full district name in front is the place, not part of the name (天河区珠江新城);
             # an event's organiser is written before its name too (广州天河区召开...)
@@ -195,13 +197,14 @@ class NameRecognizer:
             end = item_start
         return out
 
-    def left_boundary(self, text: str, suffix_start: int) -> int:
+    def left_boundary(self, text: str, suffix_start: int, breakers: LongestMatcher | None = None) -> int:
+        breakers = breakers or self.breakers
         start = suffix_start
         while start > 0 and suffix_start - start < MAX_NAME:
             ch = text[start - 1]
             if not NAME_CHAR.match(ch):
                 break
-            if self.breakers.ending_at(text, start) or self.figure_before.search(text[max(0, start - 12) : start]):
+            if breakers.ending_at(text, start) or self.figure_before.search(text[max(0, start - 12) : start]):
                 break
             if start < suffix_start and self.name_end.ending_at(text, start):
                 break  # 新材料基地|化工园区: another name ends here

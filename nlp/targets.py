@@ -30,10 +30,10 @@ LEAD_WORDS = ("其中", "同时", "力争", "争取", "确保", "推动", "深�
               "今年", "全年", "年内", "预计", "努力", "启动", "分批有序", "持续",
               "主要预期目标是", "目标是", "实现", "完成", "达到", "加快推进", "加快", "将", "要", "并", "和", "及")
 MONEY_HINTS = ("值", "额", "投资", "收入", "支出", "总量", "资金", "产值", "生产总值", "GDP", "规模", "营收", "税收", "消费")
-PAST = ("已经", "已累计", "已完成", "已建成", "已实现", "已达", "已获", "已有", "累计", "同比", "比上年", "取得", "成功", "获批", "获评", "成为", "预计", "目前", "实现了", "完成了",
+PAST = ("今年以来", "以来", "已经", "已累计", "已完成", "已建成", "已实现", "已达", "已获", "已有", "累计", "同比", "比上年", "取得", "成功", "获批", "获评", "成为", "预计", "目前", "实现了", "完成了",
         "达到了", "过去一年", "这一年", "去年", "上年")
 FUTURE_STRONG = ("力争", "争取", "确保", "目标", "预期", "计划", "草案", "努力")
-FUTURE = ("将", "要", "推动", "到20", "拟")  # weak: this sentence only
+FUTURE = ("将", "要", "推动", "到20", "拟", "今年", "明年", "提出", "明确")  # weak
 YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*(?:年(?!\d)|(?=[:：]))")
 REL_YEAR = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "上一年": -1}
 QUOTED_SPAN = re.compile(r"“[^”]*”")
@@ -175,17 +175,14 @@ class TargetExtractor:
                   places: tuple[str, ...] = ()) -> tuple[str, bool, int]:
         """(indicator, is growth rate, characters after the figure that named it)."""
         name = before.strip(" 、，,：:")
-        for place in places:
-            if name.startswith(place):
-                name = name[len(place):]
-                break
-        name = re.sub(r"^(?:(?:19|20)\d\d\s*年|到|至)+", "", name)
         changed = True
         while changed:
             changed = False
-            for word in LEAD_WORDS:
+            name = re.sub(r"^(?:(?:19|20)\d\d\s*年|到|至)+", "", name)
+            for word in (*places, *LEAD_WORDS):
                 if name.startswith(word):
                     name, changed = name[len(word):].lstrip(" 、，,"), True
+                    break
         name = name.strip(" 、，,")
         growth = False
         for g in GROWTH:
