@@ -25,6 +25,7 @@ SCOPES = ("全省", "全市", "全区", "全县", "全镇", "全旗", "全州", 
 PART_OF_WORKS = ("主体", "配套", "附属", "一期", "二期")  # 主体工程 is part of a named project
 VOCAB_CHECKED = ("项目", "工程", "行动", "专项行动", "中心", "研发中心", "创新中心", "基地", "站")
 COUNTED = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:个|家|项|座|条|所|处|批|大)$")
+ROADS = ("大道", "大桥", "隧道", "城际", "高速", "快速路", "铁路", "高铁")  # 文化大道 is a name
 SHARED_SUFFIX = ("城际", "高速", "大道", "铁路", "大桥", "号线")
 LIST_HEAD = re.compile(r"^等\s*(?:[\d.]+|[二两三四五六七八九十百千]+|一(?!批))\s*(?:个|条|项|家|座|所|处|批)")
 CONGRESS = re.compile(
@@ -125,7 +126,9 @@ class NameRecognizer:
                     out.append(Mention(start, end, label, name, source="suffix", attrs={"suffix": suffix}))
                     if suffix in SHARED_SUFFIX:
                         out += self.shared_suffix_items(text, start, suffix, label)
-            i = end
+                    i = end
+                    continue
+            i += 1  # a rejected candidate may still be the start of a longer name (文化大道改造工程)
         return out
 
     def is_name(self, text: str, start: int, stem: str, suffix: str, label: str, districts) -> bool:
@@ -149,7 +152,7 @@ class NameRecognizer:
             return False
         if label == "Event":
             return not _generic_cover(stem, self.generic) or bool(re.search(r"\d{4}年|第[一二三四五六七八九十\d]", stem))
-        if _generic_cover(stem, self.generic):
+        if suffix not in ROADS and _generic_cover(stem, self.generic):
             return False
         starts_with_place = any(m.start == start for m in districts)
         if label == "Platform" and not starts_with_place and self._covered(stem, self.descriptive, self.vocabulary) \

@@ -50,7 +50,7 @@ def build(
     inputs: Iterable[str | Path] | None = None,
     out_dir: str | Path | None = None,
     formats: Iterable[str] = ("graphml", "ttl"),
-    progress: Callable[[Iterable], Iterable] | None = None,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
     on_skip: Callable[[str], None] | None = None,
     documents: list[Document] | None = None,
 ) -> BuildResult:
@@ -79,7 +79,7 @@ def build(
             doc.doc_id = f"{doc.doc_id}-{n}"
     facts = analyse(readable)
     if progress is not None:
-        facts = progress(facts)
+        facts = progress(facts, len(readable))
     builder = GraphBuilder()
     graph = builder.build(facts)
     result = BuildResult(graph, len(readable), skipped)

@@ -35,8 +35,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
     from .build import build as run_build
     from .sources import InputError
 
-    def progress(facts):
-        return facts if quiet else tqdm(facts, desc="documents", unit="doc", file=sys.stderr, leave=False)
+    def progress(facts, total: int):
+        if quiet or total < 2:
+            return facts
+        return tqdm(facts, total=total, desc="documents", unit="doc", file=sys.stderr, leave=False)
 
     def warn(message: str) -> None:
         click.echo(f"plankg: warning: {message}", err=True)
