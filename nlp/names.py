@@ -71,6 +71,9 @@ class NameRecognizer:
         self.generic = LongestMatcher(read_lines("generic_names.txt"))
         self.descriptive = LongestMatcher(read_lines("descriptive_words.txt"))
         self.vocabulary = LongestMatcher(word_set("common_words.txt"))
+        endings = "|".join(sorted(read_lines("company_suffixes.txt"), key=len, reverse=True))
+        verbs = "|".join(read_lines("company_verbs.txt"))
+        self.company = re.compile(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,6}}?({endings}))(?=(?:{verbs}))")
         units = "|".join(re.escape(u) for u in sorted(read_lines("units.txt"), key=len, reverse=True))
         self.figure_before = re.compile(rf"\d(?:\.\d+)?\s*(?:万|亿)?(?:{units})$")
 
@@ -83,6 +86,7 @@ class NameRecognizer:
         found += self.quoted_projects(text)
         found += self.congresses(text, districts)
         found += self.media(text)
+        found += self.companies(text, found)
         found += self.listed_items(text, found)
         doc._.mentions = mentions + found
         return doc
@@ -239,11 +243,28 @@ class NameRecognizer:
         out = [
             Mention(m.start(1), m.end(1), "Organization", m.group(1), source="media")
             for m in MEDIA.finditer(text)
+            if m.group(1) not in ("本报", "该报", "我报", "本网", "本台", "该社")  # "this paper": no name
         ]
         out += [
             Mention(m.start(1), m.end(1), "Organization", m.group(1), source="media")
             for m in SOURCE_LINE.finditer(text)
         ]
+        return out
+
+    # -- companies ------------------------------------------------------------------------
+    def companies(self, text: str, found: list[Mention]) -> list[Mention]:
+        """赛隆科技获评, 中裕新材料获批: a company short name right before a company verb."""
+        out = []
+        for m in self.company.finditer(text):
+            start, end = m.start(1), m.end(1)
+            name = m.group(1)
+            start = max(start, self.left_boundary(text, end - len(m.group(2))))
+            name = text[start:end]
+            if len(name) - len(m.group(2)) < 2 or _generic_cover(name, self.generic):
+                continue
+            if any(f.start <= start < f.end or start <= f.start < end for f in found):
+                continue
+            out.append(Mention(start, end, "Organization", name, source="company"))
         return out
 
     # -- list heads: "深达威等81个...项目" -------------------------------------------------

@@ -76,6 +76,11 @@ def expected() -> dict:
     return json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 
 
-def fixture_text(name: str) -> str:
-    """The text of tests/fixtures/<name>.txt."""
-    return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+@pytest.fixture(scope="session")
+def fixture_text() -> Callable[[str], str]:
+    """`fixture_text(name)`: the text of tests/fixtures/<name>.txt."""
+
+    def read(name: str) -> str:
+        return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+
+    return read
