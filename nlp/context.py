@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from .facts import Mention
 from .lexicon import divisions
 
+ZONES = ("开发区", "经开区", "高新区", "新区", "自贸区", "示范区", "合作区")
 LEVEL_WEIGHT = {"province": 1, "city": 2, "county": 3, "town": 3}
 
 
@@ -75,6 +76,16 @@ class ContextTracker:
         mentions = doc._.mentions or []
         districts = [m for m in mentions if m.label == "District"]
         main = main_district(districts)
+        # a development zone with its own 党工委/管委会 acts as a district (GUIDELINES: hard cases)
+        zone_names = {m.canonical for m in mentions if m.label == "Platform" and m.text.endswith(ZONES)
+                      and re.match(r"(党工委|管委会|管委)", doc.text[m.end : m.end + 3])}
+        for m in mentions:
+            body = re.match(rf"(.+(?:{'|'.join(ZONES)}))(?:党工委|管委会|管理委员会)$", m.text)
+            if m.label == "Organization" and body:
+                zone_names.add(body.group(1))
+        doc._.zones = zone_names
+        units = sorted(districts + [m for m in mentions if m.label == "Platform" and m.canonical in zone_names],
+                       key=lambda m: m.start)
         focus: dict[int, tuple[str, str] | None] = {}
         sections = doc._.sections or []
         for section in sections:
@@ -87,7 +98,7 @@ class ContextTracker:
                 section_i += 1
                 if sections[section_i].district:
                     current = sections[section_i].district
-            here = [m for m in districts if sent.start_char <= m.start < sent.end_char]
+            here = [m for m in units if sent.start_char <= m.start < sent.end_char]
             named = sentence_district(here, doc.text, sent.start_char)
             if named is not None:
                 current = named.key

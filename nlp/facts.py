@@ -76,6 +76,7 @@ def register_extensions() -> None:
         "relations": None,
         "targets": None,
         "focus": None,  # sentence start char -> (label, canonical) of the unit the sentence speaks of
+        "zones": None,  # canonical names of development zones that act as districts
     }
     for name, default in defaults.items():
         if not Doc.has_extension(name):

@@ -107,7 +107,8 @@ class NameRecognizer:
             phase = PHASE.match(text[end:])
             if phase and label == "Project":
                 end += phase.end()
-            start = self.left_boundary(text, i, self.event_breakers if label == "Event" else self.breakers)
+            start = self.left_boundary(text, i, self.event_breakers if label == "Event" else self.breakers,
+                                       stop_at_names=label in ("Platform", "Project"))
             name = text[start:end]
             # a full district name in front is the place, not part of the name (天河区珠江新城);
             # an event's organiser is written before its name too (广州天河区召开...)
@@ -204,7 +205,8 @@ class NameRecognizer:
             end = item_start
         return out
 
-    def left_boundary(self, text: str, suffix_start: int, breakers: LongestMatcher | None = None) -> int:
+    def left_boundary(self, text: str, suffix_start: int, breakers: LongestMatcher | None = None,
+                      stop_at_names: bool = True) -> int:
         breakers = breakers or self.breakers
         start = suffix_start
         while start > 0 and suffix_start - start < MAX_NAME:
@@ -213,7 +215,7 @@ class NameRecognizer:
                 break
             if breakers.ending_at(text, start) or self.figure_before.search(text[max(0, start - 12) : start]):
                 break
-            if start < suffix_start and self.name_end.ending_at(text, start):
+            if stop_at_names and start < suffix_start and self.name_end.ending_at(text, start):
                 break  # 新材料基地|化工园区: another name ends here
             start -= 1
         return start

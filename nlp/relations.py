@@ -38,6 +38,8 @@ class RelationLinker:
 
         districts = [m for m in mentions if m.label == "District"]
         rels += self.part_of(doc, districts, sentence_of, focus)
+        zones = doc._.zones or set()
+        units = [m for m in mentions if m.label == "District" or (m.label == "Platform" and m.canonical in zones)]
         events: list[tuple[Mention, object]] = []
         sections = doc._.sections or []
         for m in mentions:
@@ -45,12 +47,14 @@ class RelationLinker:
             here = focus.get(sent.start_char)
             if m.label in OWNER_RELATION:
                 owner = self.owner(m, districts) or here
+                if owner == m.key:  # a zone is owned by the district it is named after, or the document's
+                    owner = self.owner(m, districts, zone=True) or self.main_unit(districts)
                 if owner:
                     rels.append(Relation(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char))
             elif m.label == "Official" and m.attrs.get("posts"):
                 rels += self.posts(m, sent, here, districts)
             elif m.label == "Event":
-                organiser = self.organiser(doc.text, m, districts, sent) or here
+                organiser = self.organiser(doc.text, m, units, sent) or here
                 attrs = {}
                 day = DAY.search(sent.text)
                 if day and doc._.year:
@@ -93,21 +97,29 @@ class RelationLinker:
         return out
 
     # -- owners -------------------------------------------------------------------------
-    def owner(self, m: Mention, districts: list[Mention]) -> tuple[str, str] | None:
-        """A platform or project named after a county or town belongs to it (天河智慧城 -> 天河区)."""
+    def owner(self, m: Mention, districts: list[Mention], zone: bool = False) -> tuple[str, str] | None:
+        """A platform or project named after a county or town belongs to it (天河智慧城 -> 天河区);
+        a development zone also to the city it is named after (武汉经开区 -> 武汉市)."""
+        levels = ("city", "county", "town") if zone else ("county", "town")
         for d in districts:
-            if d.end == m.start and d.attrs.get("level") in ("county", "town"):
+            if d.end == m.start and d.attrs.get("level") in levels:
                 return d.key  # 天河区珠江新城: the place written just before the name
         index = self.index
-        for form, options in ((m.text[:n], None) for n in (4, 3, 2)):
-            divs = index.by_name.get(form) or index.by_short.get(form) or options
-            if divs:
-                local = [d for d in divs if d.level in ("county", "town")]
-                named = {d.attrs.get("code") for d in districts}
-                for d in local:
-                    if d.code in named:
-                        return ("District", d.name)
+        named = {d.attrs.get("code") for d in districts}
+        for n in (4, 3, 2):
+            divs = index.by_name.get(m.text[:n]) or index.by_short.get(m.text[:n]) or []
+            local = [d for d in divs if d.level in levels]
+            for d in local:
+                if d.code in named or zone:
+                    return ("District", d.name)
         return None
+
+    @staticmethod
+    def main_unit(districts: list[Mention]) -> tuple[str, str] | None:
+        from .context import main_district
+
+        main = main_district(districts)
+        return main.key if main else None
 
     # -- holds_post ----------------------------------------------------------------------
     def posts(self, m: Mention, sent, here, districts: list[Mention]) -> list[Relation]:

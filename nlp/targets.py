@@ -178,7 +178,7 @@ class TargetExtractor:
         changed = True
         while changed:
             changed = False
-            name = re.sub(r"^(?:(?:19|20)\d\d\s*年|到|至)+", "", name)
+            name = re.sub(r"^(?:(?:19|20)\d\d\s*年|到|至|[该全我本][省市区县镇乡旗]|去年|上年|过去一年|明年)+", "", name)
             for word in (*places, *LEAD_WORDS):
                 if name.startswith(word):
                     name, changed = name[len(word):].lstrip(" 、，,"), True

@@ -58,6 +58,11 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
         key = (key[0], clean_name(key[1]))
         return folded.get(key, key)
 
+    for r in doc._.relations or []:  # an owner named only inside another name (武汉经开区 -> 武汉市)
+        for label, name in (r.head, r.tail):
+            key = canon((label, name))
+            if key not in entities and label == "District":
+                entities[key] = EntityRecord("District", key[1], aliases=short_forms(key[1]))
     relations = [
         RelationRecord(canon(r.head), r.relation, canon(r.tail), text[r.start : r.end].strip(), r.start, r.end,
                        dict(r.attrs))
