@@ -46,6 +46,8 @@ class IndustryRecognizer:
             if not hits or not any(cue in clause for cue in self.cues):
                 continue
             for s, e, word in hits:
+                if any(x <= c0 + s and c0 + e <= y for x, y in named):
+                    continue  # 金融 inside 湘湖金融城: part of a name
                 for a, b in self.list_items(clause, s, e):
                     item = clause[a:b]
                     if (c0 + a, c0 + b) in seen or item in GENERIC or len(item) < 2:

@@ -66,6 +66,7 @@ class NameRecognizer:
         self.suffix_matcher = LongestMatcher(all_suffixes)
         self.name_end = LongestMatcher([x for x, (t, n) in self.suffixes.items() if len(x) >= 2 and t == "Platform"])
         self.breakers = LongestMatcher(read_lines("left_breakers.txt"))
+        self.hard_stops: set[int] = set()  # ends of officials' names in the current document
         # meeting names contain verbs (推进大会, 动员部署会): only the convening verb ends them
         self.event_breakers = LongestMatcher(read_lines("event_breakers.txt"))
         self.generic = LongestMatcher(read_lines("generic_names.txt"))
@@ -82,6 +83,8 @@ class NameRecognizer:
         mentions = doc._.mentions if doc._.mentions is not None else []
         districts = [m for m in mentions if m.label == "District"]
         found: list[Mention] = []
+        # names never run into a person's name (林则安到湘湖科技城)
+        self.hard_stops = {m.end for m in mentions if m.label == "Official"}
         found += self.suffix_names(text, districts)
         found += self.quoted_projects(text)
         found += self.congresses(text, districts)
@@ -214,6 +217,8 @@ class NameRecognizer:
             if not NAME_CHAR.match(ch):
                 break
             if breakers.ending_at(text, start) or self.figure_before.search(text[max(0, start - 12) : start]):
+                break
+            if start in self.hard_stops:
                 break
             if stop_at_names and start < suffix_start and self.name_end.ending_at(text, start):
                 break  # 新材料基地|化工园区: another name ends here

@@ -63,15 +63,17 @@ def package(pkuseg_model: Path, out_dir: Path = PIPELINE_DIR) -> Path:
     return out_dir
 
 
+class PipelineMissing(RuntimeError):
+    """The trained pipeline is not where it should be."""
+
+
 @cache
 def load(path: str | None = None) -> Language:
     """The shipped pipeline (cached per process)."""
     target = Path(path or os.environ.get("PLANKG_PIPELINE") or PIPELINE_DIR)
     if not (target / "config.cfg").exists():
-        raise FileNotFoundError(
-            f"no trained pipeline at {target}; run `plankg train-segmenter` to build one"
-        )
+        raise PipelineMissing(f"no trained pipeline at {target}; run `plankg train-segmenter --package` to build one")
     return spacy.load(target)
 
 
-__all__ = ["create", "load", "package", "COMPONENTS", "DATA_DIR"]
+__all__ = ["create", "load", "package", "COMPONENTS", "DATA_DIR", "PipelineMissing"]

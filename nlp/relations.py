@@ -6,6 +6,7 @@ Each relation keeps the sentence that supports it (character offsets) for proven
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -30,11 +31,10 @@ class RelationLinker:
         sents = list(doc.sents)
         rels: list[Relation] = []
 
+        starts = [s.start_char for s in sents]
+
         def sentence_of(pos: int):
-            for s in sents:
-                if s.start_char <= pos < s.end_char:
-                    return s
-            return sents[-1]
+            return sents[max(0, bisect_right(starts, pos) - 1)]
 
         districts = [m for m in mentions if m.label == "District"]
         rels += self.part_of(doc, districts, sentence_of, focus)

@@ -121,9 +121,7 @@ class DocumentStructure:
         text = doc.text
         starts = {s for s, _ in sentence_bounds(text)}
         for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts or (
-                token.idx > 0 and (text[token.idx - 1] in SENT_END or text[token.idx - 1] == "\n")
-            )
+            token.is_sent_start = token.i == 0 or token.idx in starts
         doc._.sections = sections(text)
         if not doc._.date:
             doc._.date = find_date(text)

@@ -65,12 +65,16 @@ def build(
     for item in [] if documents is not None else iter_documents(paths):
         if isinstance(item, InputError):
             skipped.append(str(item))
-            if on_skip:
-                on_skip(str(item))
         else:
             readable.append(item)
     if not readable:
-        raise InputError(skipped[0] if len(skipped) == 1 else f"no readable documents ({len(skipped)} skipped)")
+        if len(skipped) == 1:
+            raise InputError(skipped[0])
+        raise InputError(f"no readable documents ({len(skipped)} inputs skipped: {'; '.join(skipped[:3])}"
+                         + (" ..." if len(skipped) > 3 else "") + ")")
+    for message in skipped:
+        if on_skip:
+            on_skip(message)
     seen: dict[str, int] = {}
     for doc in readable:  # ids must be unique: a.txt in two folders becomes a, a-2
         n = seen.get(doc.doc_id, 0) + 1

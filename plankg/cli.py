@@ -32,6 +32,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
     """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none."""
     from tqdm import tqdm
 
+    from nlp.pipeline import PipelineMissing
+
     from .build import build as run_build
     from .sources import InputError
 
@@ -45,7 +47,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
 
     try:
         result = run_build(list(inputs), out_dir, formats or FORMATS, progress=progress, on_skip=warn)
-    except InputError as exc:
+    except (InputError, PipelineMissing) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write output: {exc}") from None

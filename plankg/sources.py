@@ -18,6 +18,7 @@ from charset_normalizer import from_bytes
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_BYTES = 200 * 1024 * 1024
+PART_CHARS = 100_000  # longer texts are analysed in parts (spaCy keeps whole documents in memory)
 FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}  # ０-９
 FULLWIDTH.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 FULLWIDTH.update({i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)})  # ａ-ｚ
@@ -70,17 +71,40 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    candidates = []
     for enc in ("gb18030", "big5"):
         try:
             text = data.decode(enc)
-            if _mostly_chinese(text):
-                return text, enc
         except UnicodeDecodeError:
             continue
+        if _mostly_chinese(text):
+            candidates.append((_rare_share(text) if enc == "gb18030" else 0.0, enc, text))
+    if candidates:
+        # Big5 bytes often decode as valid GB18030, but into rare characters outside GB2312
+        gb = next((c for c in candidates if c[1] == "gb18030"), None)
+        big5 = next((c for c in candidates if c[1] == "big5"), None)
+        if gb and (big5 is None or gb[0] < 0.05):
+            return gb[2], "gb18030"
+        if big5:
+            return big5[2], "big5"
     best = from_bytes(data).best()
     if best is None:
         raise InputError(f"{name}: cannot detect the text encoding")
     return str(best), best.encoding
+
+
+def _rare_share(text: str) -> float:
+    """Share of Chinese characters outside GB2312 (high for mis-decoded Big5)."""
+    cjk = [ch for ch in text[:5000] if "\u4e00" <= ch <= "\u9fff"]
+    if not cjk:
+        return 0.0
+    rare = 0
+    for ch in cjk:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare / len(cjk)
 
 
 def _mostly_chinese(text: str) -> bool:
@@ -121,6 +145,22 @@ def read_jsonl(path: Path) -> Iterator[Document | InputError]:
         yield Document(doc_id, normalise(body), date=str(date)[:10] if date else None, source=f"{path}:{number}")
 
 
+def split_long(doc: Document, limit: int = PART_CHARS) -> Iterator[Document]:
+    """A very long text becomes parts cut at paragraph ends: id, id.p2, id.p3 ..."""
+    if len(doc.text) <= limit:
+        yield doc
+        return
+    start, part = 0, 1
+    while start < len(doc.text):
+        end = min(len(doc.text), start + limit)
+        if end < len(doc.text):
+            cut = doc.text.rfind("\n", start + limit // 2, end)
+            end = cut + 1 if cut > start else end
+        doc_id = doc.doc_id if part == 1 else f"{doc.doc_id}.p{part}"
+        yield Document(doc_id, doc.text[start:end], doc.date, f"{doc.source}#chars={start}-{end}", doc.encoding)
+        start, part = end, part + 1
+
+
 def iter_documents(inputs: list[Path]) -> Iterator[Document | InputError]:
     """Every document under the given paths, in a stable order; unreadable ones as errors."""
     for root in inputs:
@@ -135,10 +175,9 @@ def iter_documents(inputs: list[Path]) -> Iterator[Document | InputError]:
                 continue
             found = True
             try:
-                if suffix in JSONL_SUFFIXES:
-                    yield from read_jsonl(path)
-                else:
-                    yield read_text_file(path)
+                items = read_jsonl(path) if suffix in JSONL_SUFFIXES else [read_text_file(path)]
+                for item in items:
+                    yield from ([item] if isinstance(item, InputError) else split_long(item))
             except InputError as exc:
                 yield exc
             except OSError as exc:
