@@ -8,6 +8,7 @@ and 该区/全区/我区 point back to it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from spacy.language import Language
@@ -74,11 +75,12 @@ def sentence_district(mentions: list[Mention], text: str, sent_start: int) -> Me
 class ContextTracker:
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
+        text = doc.text  # built from the tokens on every access: read it once
         districts = [m for m in mentions if m.label == "District"]
         main = main_district(districts)
         # a development zone with its own 党工委/管委会 acts as a district (GUIDELINES: hard cases)
         zone_names = {m.canonical for m in mentions if m.label == "Platform" and m.text.endswith(ZONES)
-                      and re.match(r"(党工委|管委会|管委)", doc.text[m.end : m.end + 3])}
+                      and re.match(r"(党工委|管委会|管委)", text[m.end : m.end + 3])}
         for m in mentions:
             body = re.match(rf"(.+(?:{'|'.join(ZONES)}))(?:党工委|管委会|管理委员会)$", m.text)
             if m.label == "Organization" and body:
@@ -91,6 +93,7 @@ class ContextTracker:
         for section in sections:
             in_heading = [m for m in districts if section.start - 1 <= m.start < section.start + len(section.heading) + 4]
             section.district = in_heading[0].key if in_heading and section.heading else None
+        unit_starts = [m.start for m in units]
         current = main.key if main else None
         section_i = -1
         for sent in doc.sents:
@@ -98,8 +101,8 @@ class ContextTracker:
                 section_i += 1
                 if sections[section_i].district:
                     current = sections[section_i].district
-            here = [m for m in units if sent.start_char <= m.start < sent.end_char]
-            named = sentence_district(here, doc.text, sent.start_char)
+            here = units[bisect_left(unit_starts, sent.start_char) : bisect_left(unit_starts, sent.end_char)]
+            named = sentence_district(here, text, sent.start_char)
             if named is not None:
                 current = named.key
             focus[sent.start_char] = current

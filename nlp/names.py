@@ -9,6 +9,7 @@ punctuation or a length limit. Candidates made only of generic words (重点项�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -98,6 +99,8 @@ class NameRecognizer:
     def suffix_names(self, text: str, districts: list[Mention]) -> list[Mention]:
         out = []
         full_district_ends = {m.end: m for m in districts if m.text == m.canonical}
+        by_start = sorted(districts, key=lambda d: d.start)
+        starts = [d.start for d in by_start]
         i = 0
         while i < len(text):
             suffix = self.suffix_matcher.match_at(text, i)
@@ -115,7 +118,8 @@ class NameRecognizer:
             name = text[start:end]
             # a full district name in front is the place, not part of the name (天河区珠江新城);
             # an event's organiser is written before its name too (广州天河区召开...)
-            for m in sorted(districts, key=lambda d: d.start):
+            lo = bisect_left(starts, start)
+            for m in by_start[lo : bisect_right(starts, i)]:
                 if label == "Event" and start <= m.start and m.end < i and (m.start == start or m.start == start + 1):
                     start = m.end
                     name = text[start:end]

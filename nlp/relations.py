@@ -6,7 +6,7 @@ Each relation keeps the sentence that supports it (character offsets) for proven
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,6 +27,7 @@ class RelationLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
+        text = doc.text  # built from the tokens on every access: read it once
         focus = doc._.focus or {}
         sents = list(doc.sents)
         rels: list[Relation] = []
@@ -40,6 +41,7 @@ class RelationLinker:
         rels += self.part_of(doc, districts, sentence_of, focus)
         zones = doc._.zones or set()
         units = [m for m in mentions if m.label == "District" or (m.label == "Platform" and m.canonical in zones)]
+        unit_ends = [u.end for u in units]  # units are in text order
         events: list[tuple[Mention, object]] = []
         sections = doc._.sections or []
         for m in mentions:
@@ -54,7 +56,7 @@ class RelationLinker:
             elif m.label == "Official" and m.attrs.get("posts"):
                 rels += self.posts(m, sent, here, districts)
             elif m.label == "Event":
-                organiser = self.organiser(doc.text, m, units, sent) or here
+                organiser = self.organiser(text, m, units, unit_ends, sent) or here
                 attrs = {}
                 day = DAY.search(sent.text)
                 if day and doc._.year:
@@ -66,7 +68,7 @@ class RelationLinker:
                 if organiser:
                     rels.append(Relation(organiser, "held_event", m.key, sent.start_char, sent.end_char, attrs))
                 events.append((m, sent))
-        rels += self.spoke_at(doc, mentions, events, sentence_of, sections)
+        rels += self.spoke_at(text, mentions, events, sentence_of, sections)
         doc._.relations = rels
         return doc
 
@@ -161,8 +163,9 @@ class RelationLinker:
         return here
 
     # -- held_event / spoke_at -------------------------------------------------------------
-    def organiser(self, text: str, event: Mention, districts: list[Mention], sent) -> tuple[str, str] | None:
-        before = [d for d in districts if sent.start_char <= d.end <= event.start]
+    def organiser(self, text: str, event: Mention, districts: list[Mention], ends: list[int],
+                  sent) -> tuple[str, str] | None:
+        before = districts[bisect_left(ends, sent.start_char) : bisect_right(ends, event.start)]
         if not before:
             return None
         last = before[-1]
@@ -173,7 +176,7 @@ class RelationLinker:
             return (clause[-1] if clause else last).key
         return None
 
-    def spoke_at(self, doc: Doc, mentions: list[Mention], events, sentence_of, sections) -> list[Relation]:
+    def spoke_at(self, text: str, mentions: list[Mention], events, sentence_of, sections) -> list[Relation]:
         out, seen = [], set()
         if not events:
             return out
@@ -181,11 +184,11 @@ class RelationLinker:
             if m.label != "Official":
                 continue
             sent = sentence_of(m.start)
-            after = doc.text[m.end : min(sent.end_char, m.end + 16)]
+            after = text[m.end : min(sent.end_char, m.end + 16)]
             if not any(v in after for v in self.speech):
                 continue
             section = next((x for x in sections if x.start <= m.start < x.end), None)
-            lo, hi = (section.start, section.end) if section else (0, len(doc.text))
+            lo, hi = (section.start, section.end) if section else (0, len(text))
             in_section = [(e, s) for e, s in events if lo <= e.start < hi]
             same = [e for e, s in in_section if s.start_char == sent.start_char]
             before = [e for e, s in in_section if s.start_char <= m.start]

@@ -6,6 +6,8 @@ boundaries so every mention is an exact token span, whatever the segmenter did.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -34,9 +36,12 @@ def choose(mentions: list[Mention]) -> list[Mention]:
 
 def split_at(doc: Doc, boundaries: set[int]) -> Doc:
     """Split tokens so that every boundary offset falls between tokens."""
+    cuts_at = sorted(boundaries)
     with doc.retokenize() as retokenizer:
         for token in doc:
-            inner = sorted(b - token.idx for b in boundaries if token.idx < b < token.idx + len(token.text))
+            lo = bisect_right(cuts_at, token.idx)
+            hi = bisect_left(cuts_at, token.idx + len(token.text))
+            inner = [b - token.idx for b in cuts_at[lo:hi]]
             if not inner:
                 continue
             cuts = [0, *inner, len(token.text)]

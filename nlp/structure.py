@@ -10,6 +10,8 @@ import re
 from collections import Counter
 from datetime import date
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -120,8 +122,10 @@ class DocumentStructure:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         starts = {s for s, _ in sentence_bounds(text)}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        # one array write: setting token.is_sent_start one by one re-checks the whole Doc each time
+        flags = numpy.array([[1 if t.i == 0 or t.idx in starts else -1] for t in doc], dtype="int64").astype("uint64")
+        if len(doc):
+            doc.from_array([SENT_START], flags)
         doc._.sections = sections(text)
         if not doc._.date:
             doc._.date = find_date(text)
