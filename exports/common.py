@@ -93,8 +93,12 @@ def sorted_evidence(evidence: Any) -> list[dict[str, Any]]:
             "start": as_int(item.get("start")),
             "end": as_int(item.get("end")),
         }
-        key = (ev["doc"], ev["start"] if ev["start"] is not None else -1,
-               ev["end"] if ev["end"] is not None else -1, ev["sentence"])
+        key = (
+            ev["doc"],
+            ev["start"] if ev["start"] is not None else -1,
+            ev["end"] if ev["end"] is not None else -1,
+            ev["sentence"],
+        )
         seen.setdefault(key, ev)
     return [seen[k] for k in sorted(seen)]
 
@@ -125,10 +129,17 @@ def sorted_nodes(graph: nx.MultiDiGraph) -> list[tuple[Any, dict[str, Any]]]:
 
 def sorted_edges(graph: nx.MultiDiGraph) -> list[tuple[Any, Any, Any, dict[str, Any]]]:
     """Edges ordered by (source, target, relation, key, title, date), independent of insertion order."""
+
     def order(item: tuple[Any, Any, Any, dict[str, Any]]) -> tuple[str, ...]:
         u, v, key, data = item
-        return (str(u), str(v), edge_relation(key, data), str(key),
-                str(data.get("title") or ""), str(data.get("date") or ""))
+        return (
+            str(u),
+            str(v),
+            edge_relation(key, data),
+            str(key),
+            str(data.get("title") or ""),
+            str(data.get("date") or ""),
+        )
 
     if graph.is_multigraph():
         edges = list(graph.edges(keys=True, data=True))

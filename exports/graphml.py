@@ -44,10 +44,36 @@ SEPARATOR = "|"
 _INT_FIELDS = ("year", "start", "end", "weight")
 _FLOAT_FIELDS = ("value",)
 # Handled explicitly below; anything else the builder adds is passed through as a scalar.
-_NODE_FIELDS = ("type", "label", "aliases", "docs", "indicator", "value", "unit", "comparator", "year",
-                "status", "sentence", "doc", "start", "end", "evidence")
-_EDGE_FIELDS = ("relation", "label", "weight", "title", "date", "docs", "sentence", "doc", "start", "end",
-                "evidence")
+_NODE_FIELDS = (
+    "type",
+    "label",
+    "aliases",
+    "docs",
+    "indicator",
+    "value",
+    "unit",
+    "comparator",
+    "year",
+    "status",
+    "sentence",
+    "doc",
+    "start",
+    "end",
+    "evidence",
+)
+_EDGE_FIELDS = (
+    "relation",
+    "label",
+    "weight",
+    "title",
+    "date",
+    "docs",
+    "sentence",
+    "doc",
+    "start",
+    "end",
+    "evidence",
+)
 
 
 def _join(values: Any) -> str:

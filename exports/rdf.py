@@ -71,8 +71,11 @@ RELATION_PROPERTIES: dict[str, URIRef] = {
 }
 CLASSES: dict[str, URIRef] = {node_type: PKG[node_type] for node_type in NODE_TYPES}
 
-_DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
-               (re.compile(r"\d{4}"), XSD.gYear))
+_DATE_TYPES = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date),
+    (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
+    (re.compile(r"\d{4}"), XSD.gYear),
+)
 
 
 def _enc(text: Any) -> str:
@@ -149,8 +152,15 @@ class _Builder:
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.source = graph
         self.rdf = Graph(bind_namespaces="core")
-        for prefix, namespace in (("pkg", PKG), ("org", ORG), ("prov", PROV), ("skos", SKOS),
-                                  ("schema", SDO), ("dcterms", DCTERMS), ("owl", OWL)):
+        for prefix, namespace in (
+            ("pkg", PKG),
+            ("org", ORG),
+            ("prov", PROV),
+            ("skos", SKOS),
+            ("schema", SDO),
+            ("dcterms", DCTERMS),
+            ("owl", OWL),
+        ):
             self.rdf.bind(prefix, namespace)
         self.documents: set[str] = set()
 

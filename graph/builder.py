@@ -135,7 +135,11 @@ class GraphBuilder:
     # -- documents ------------------------------------------------------------------------
     def add_document(self, facts: DocumentFacts) -> None:
         g = self.graph
-        g.graph["documents"][facts.doc_id] = {"date": facts.date, "chars": facts.chars, "source": facts.source}
+        g.graph["documents"][facts.doc_id] = {
+            "date": facts.date,
+            "chars": facts.chars,
+            "source": facts.source,
+        }
         ids: dict[tuple[str, str], str] = {}
         for record in facts.entities:
             ids[(record.type, record.name)] = self.add_entity(record, facts.doc_id)
@@ -154,10 +158,21 @@ class GraphBuilder:
             evidence = {"doc": facts.doc_id, "sentence": t.sentence, "start": t.start, "end": t.end}
             if tid not in g:
                 g.add_node(
-                    tid, type="Target", label=_target_label(t), aliases=[], docs=[],
-                    indicator=clean_name(t.indicator), value=float(t.value), unit=t.unit,
-                    comparator=t.comparator, year=t.year, status=t.status,
-                    sentence=t.sentence, doc=facts.doc_id, start=t.start, end=t.end,
+                    tid,
+                    type="Target",
+                    label=_target_label(t),
+                    aliases=[],
+                    docs=[],
+                    indicator=clean_name(t.indicator),
+                    value=float(t.value),
+                    unit=t.unit,
+                    comparator=t.comparator,
+                    year=t.year,
+                    status=t.status,
+                    sentence=t.sentence,
+                    doc=facts.doc_id,
+                    start=t.start,
+                    end=t.end,
                 )
             data = g.nodes[tid]
             if facts.doc_id not in data["docs"]:
@@ -187,5 +202,13 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
 
 
-__all__ = ["GraphBuilder", "DocumentFacts", "EntityRecord", "RelationRecord", "TargetRecord", "summary",
-           "clean_name", "re"]
+__all__ = [
+    "GraphBuilder",
+    "DocumentFacts",
+    "EntityRecord",
+    "RelationRecord",
+    "TargetRecord",
+    "summary",
+    "clean_name",
+    "re",
+]

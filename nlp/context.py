@@ -29,8 +29,10 @@ def main_district(districts: list[Mention]) -> Mention | None:
     first = {}
     for m in districts:
         first.setdefault(m.canonical, m)
-    return max(first.values(), key=lambda m: (counts[m.canonical] * LEVEL_WEIGHT[m.attrs.get("level", "city")],
-                                              -m.start))
+    return max(
+        first.values(),
+        key=lambda m: (counts[m.canonical] * LEVEL_WEIGHT[m.attrs.get("level", "city")], -m.start),
+    )
 
 
 SUBJECT_LEAD = re.compile(
@@ -79,19 +81,30 @@ class ContextTracker:
         districts = [m for m in mentions if m.label == "District"]
         main = main_district(districts)
         # a development zone with its own 党工委/管委会 acts as a district (GUIDELINES: hard cases)
-        zone_names = {m.canonical for m in mentions if m.label == "Platform" and m.text.endswith(ZONES)
-                      and re.match(r"(党工委|管委会|管委)", text[m.end : m.end + 3])}
+        zone_names = {
+            m.canonical
+            for m in mentions
+            if m.label == "Platform"
+            and m.text.endswith(ZONES)
+            and re.match(r"(党工委|管委会|管委)", text[m.end : m.end + 3])
+        }
         for m in mentions:
             body = re.match(rf"(.+(?:{'|'.join(ZONES)}))(?:党工委|管委会|管理委员会)$", m.text)
             if m.label == "Organization" and body:
                 zone_names.add(body.group(1))
         doc._.zones = zone_names
-        units = sorted(districts + [m for m in mentions if m.label == "Platform" and m.canonical in zone_names],
-                       key=lambda m: m.start)
+        units = sorted(
+            districts + [m for m in mentions if m.label == "Platform" and m.canonical in zone_names],
+            key=lambda m: m.start,
+        )
         focus: dict[int, tuple[str, str] | None] = {}
         sections = doc._.sections or []
         for section in sections:
-            in_heading = [m for m in districts if section.start - 1 <= m.start < section.start + len(section.heading) + 4]
+            in_heading = [
+                m
+                for m in districts
+                if section.start - 1 <= m.start < section.start + len(section.heading) + 4
+            ]
             section.district = in_heading[0].key if in_heading and section.heading else None
         unit_starts = [m.start for m in units]
         current = main.key if main else None

@@ -16,8 +16,25 @@ from .lexicon import Division, LongestMatcher, divisions, word_set
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
 # Statistical units that are development zones or farms, not administrative divisions: the
 # guidelines make zones Platforms.
-ZONE_SUFFIXES = ("园区", "开发区", "高新区", "经开区", "示范区", "试验区", "管理区", "管委会", "委员会", "合作区",
-                 "保税区", "农场", "林场", "牧场", "海域", "渔场", "基地")
+ZONE_SUFFIXES = (
+    "园区",
+    "开发区",
+    "高新区",
+    "经开区",
+    "示范区",
+    "试验区",
+    "管理区",
+    "管委会",
+    "委员会",
+    "合作区",
+    "保税区",
+    "农场",
+    "林场",
+    "牧场",
+    "海域",
+    "渔场",
+    "基地",
+)
 
 
 class DistrictRecognizer:
@@ -63,8 +80,15 @@ class DistrictRecognizer:
             if s > 0 and text[s - 1] in "全各本该我":  # 全市, 我区: not a name
                 continue
             mentions.append(
-                Mention(s, e, "District", surface, canonical=div.name, source="gazetteer",
-                        attrs={"code": div.code, "level": div.level})
+                Mention(
+                    s,
+                    e,
+                    "District",
+                    surface,
+                    canonical=div.name,
+                    source="gazetteer",
+                    attrs={"code": div.code, "level": div.level},
+                )
             )
         doc._.mentions = mentions
         return doc

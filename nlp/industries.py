@@ -18,15 +18,36 @@ from .lexicon import LongestMatcher, industries, read_lines
 
 ITEM_SEP = re.compile(r"[、]|和|及|与")
 CLAUSE_SEP = re.compile(r"[，,。；;：:！？\n（）()“”]")
-LIST_TAIL = re.compile(r"^(?:等)?(?:[一二三四五六七八九十两]+大)?(?:(?:战略性)?新兴|未来|主导|特色|优势|支柱|现代|先进|"
-                       r"千亿级|百亿级)*(?:产业集群|产业|行业|集群|领域|赛道)")
+LIST_TAIL = re.compile(
+    r"^(?:等)?(?:[一二三四五六七八九十两]+大)?(?:(?:战略性)?新兴|未来|主导|特色|优势|支柱|现代|先进|"
+    r"千亿级|百亿级)*(?:产业集群|产业|行业|集群|领域|赛道)"
+)
 SECTOR_END = ("业", "产业", "经济", "装备", "制造", "材料", "医药", "设备", "健康", "服务")
 PRAISE = ("世界级", "国际一流", "国际化", "全国", "全省", "千亿级", "百亿级", "万亿级")
 ITEM_END = re.compile(r"^(?:[、，,。；;：:]|和|及|与|等|为|$)")
 MAX_ITEM = 9
 CJK = re.compile(r"[\u4e00-\u9fff]")
-GENERIC = {"传统", "新兴", "未来", "主导", "特色", "优势", "支柱", "实体经济", "现代化产业体系", "制造业", "产业",
-           "新兴产业", "未来产业", "传统产业", "重点", "相关", "其他", "各类", "龙头企业"}
+GENERIC = {
+    "传统",
+    "新兴",
+    "未来",
+    "主导",
+    "特色",
+    "优势",
+    "支柱",
+    "实体经济",
+    "现代化产业体系",
+    "制造业",
+    "产业",
+    "新兴产业",
+    "未来产业",
+    "传统产业",
+    "重点",
+    "相关",
+    "其他",
+    "各类",
+    "龙头企业",
+}
 
 
 class IndustryRecognizer:
@@ -45,7 +66,7 @@ class IndustryRecognizer:
             hits = list(self.lexicon.finditer(clause))
             if not hits or not any(cue in clause for cue in self.cues):
                 continue
-            for s, e, word in hits:
+            for s, e, _word in hits:
                 if any(x <= c0 + s and c0 + e <= y for x, y in named):
                     continue  # 金融 inside 湘湖金融城: part of a name
                 for a, b in self.list_items(clause, s, e):
@@ -58,8 +79,17 @@ class IndustryRecognizer:
                         continue  # 建筑面积: the word, not a sector
                     seen.add((c0 + a, c0 + b))
                     canonical, aliases = self.canonical(item)
-                    mentions.append(Mention(c0 + a, c0 + b, "Industry", item, canonical=canonical,
-                                            aliases=aliases, source="lexicon-list"))
+                    mentions.append(
+                        Mention(
+                            c0 + a,
+                            c0 + b,
+                            "Industry",
+                            item,
+                            canonical=canonical,
+                            aliases=aliases,
+                            source="lexicon-list",
+                        )
+                    )
         doc._.mentions = mentions
         return doc
 
@@ -75,11 +105,15 @@ class IndustryRecognizer:
 
     def in_list_position(self, clause: str, a: int, b: int) -> bool:
         """A sector stands as a list item: a separator, lead word or clause edge on each side."""
-        left_ok = a == 0 or bool(ITEM_SEP.match(clause[a - 1]) or self.lead.ending_at(clause, a)) or \
-            clause[a - 1] in "以在为的"
+        left_ok = (
+            a == 0
+            or bool(ITEM_SEP.match(clause[a - 1]) or self.lead.ending_at(clause, a))
+            or clause[a - 1] in "以在为的"
+        )
         right = clause[b:]
-        right_ok = bool(ITEM_END.match(right) or LIST_TAIL.match(right) or self.lead.match_at(clause, b)) or \
-            right.startswith(("共同", "作为"))
+        right_ok = bool(
+            ITEM_END.match(right) or LIST_TAIL.match(right) or self.lead.match_at(clause, b)
+        ) or right.startswith(("共同", "作为"))
         return left_ok and right_ok
 
     def list_items(self, clause: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -101,8 +135,14 @@ class IndustryRecognizer:
                 break
             items.append((na, nb))
             right = nb
-        sector_list = bool(LIST_TAIL.match(clause[right:])) or len(items) > 1 and any(
-            self.lexicon.match_at(clause, x) or clause[x:y].endswith(SECTOR_END) for x, y in items if (x, y) != (a, b)
+        sector_list = (
+            bool(LIST_TAIL.match(clause[right:]))
+            or len(items) > 1
+            and any(
+                self.lexicon.match_at(clause, x) or clause[x:y].endswith(SECTOR_END)
+                for x, y in items
+                if (x, y) != (a, b)
+            )
         )
         return items if sector_list else [(a, b)]
 
@@ -129,7 +169,7 @@ class IndustryRecognizer:
     def canonical(self, item: str) -> tuple[str, tuple[str, ...]]:
         for praise in PRAISE:
             if item.startswith(praise) and len(item) > len(praise) + 1:
-                item = item[len(praise):]  # 世界级服装 -> 服装
+                item = item[len(praise) :]  # 世界级服装 -> 服装
         for tail in ("产业", "行业"):
             if item.endswith(tail) and len(item) > len(tail) + 1:
                 return item[: -len(tail)], (item,)

@@ -47,7 +47,7 @@ def _generic_cover(text: str, generic: LongestMatcher) -> bool:
         word = generic.match_at(text, i)
         if word:
             i += len(word)
-        elif text[i] in "的和与及、·“”\"" or DIGITS.match(text[i]):
+        elif text[i] in '的和与及、·“”"' or DIGITS.match(text[i]):
             i += 1
         else:
             return False
@@ -65,7 +65,9 @@ class NameRecognizer:
         all_suffixes.update({s: "Event" for s in self.event_suffixes})
         self.suffix_type = all_suffixes
         self.suffix_matcher = LongestMatcher(all_suffixes)
-        self.name_end = LongestMatcher([x for x, (t, n) in self.suffixes.items() if len(x) >= 2 and t == "Platform"])
+        self.name_end = LongestMatcher(
+            [x for x, (t, n) in self.suffixes.items() if len(x) >= 2 and t == "Platform"]
+        )
         self.breakers = LongestMatcher(read_lines("left_breakers.txt"))
         self.hard_stops: set[int] = set()  # ends of officials' names in the current document
         # meeting names contain verbs (推进大会, 动员部署会): only the convening verb ends them
@@ -113,14 +115,23 @@ class NameRecognizer:
             phase = PHASE.match(text[end:])
             if phase and label == "Project":
                 end += phase.end()
-            start = self.left_boundary(text, i, self.event_breakers if label == "Event" else self.breakers,
-                                       stop_at_names=label in ("Platform", "Project"))
+            start = self.left_boundary(
+                text,
+                i,
+                self.event_breakers if label == "Event" else self.breakers,
+                stop_at_names=label in ("Platform", "Project"),
+            )
             name = text[start:end]
             # a full district name in front is the place, not part of the name (天河区珠江新城);
             # an event's organiser is written before its name too (广州天河区召开...)
             lo = bisect_left(starts, start)
             for m in by_start[lo : bisect_right(starts, i)]:
-                if label == "Event" and start <= m.start and m.end < i and (m.start == start or m.start == start + 1):
+                if (
+                    label == "Event"
+                    and start <= m.start
+                    and m.end < i
+                    and (m.start == start or m.start == start + 1)
+                ):
                     start = m.end
                     name = text[start:end]
                     continue
@@ -153,8 +164,11 @@ class NameRecognizer:
             return False  # 公交站点
         if suffix == "园" and not any(start <= m.start < start + len(stem) for m in districts):
             return False  # a bare ...园 needs a place in its name (中关村房山园), else 校园, 家园
-        if label == "Platform" and not any(start <= m.start < start + len(stem) for m in districts) \
-                and self.descriptive.match_at(stem, 0):
+        if (
+            label == "Platform"
+            and not any(start <= m.start < start + len(stem) for m in districts)
+            and self.descriptive.match_at(stem, 0)
+        ):
             return False  # 现代都市工业集聚区, 世界级…先行区: an aspiration
         if suffix == "号线":
             return bool(re.fullmatch(r"[^\d]*\d+", stem))
@@ -163,14 +177,25 @@ class NameRecognizer:
         if suffix == "工程" and stem.endswith(PART_OF_WORKS):
             return False
         if label == "Event":
-            return not _generic_cover(stem, self.generic) or bool(re.search(r"\d{4}年|第[一二三四五六七八九十\d]", stem))
+            return not _generic_cover(stem, self.generic) or bool(
+                re.search(r"\d{4}年|第[一二三四五六七八九十\d]", stem)
+            )
         if suffix not in ROADS and _generic_cover(stem, self.generic):
             return False
         starts_with_place = any(m.start == start for m in districts)
-        if label == "Platform" and not starts_with_place and self._covered(stem, self.descriptive, self.vocabulary) \
-                and any(True for _ in self.descriptive.finditer(stem)):
+        if (
+            label == "Platform"
+            and not starts_with_place
+            and self._covered(stem, self.descriptive, self.vocabulary)
+            and any(True for _ in self.descriptive.finditer(stem))
+        ):
             return False  # 世界级服装产业集群先行区: an aspiration, not a place
-        if suffix in VOCAB_CHECKED and len(stem) >= 4 and not starts_with_place and not re.search(r"[“”\d]", stem):
+        if (
+            suffix in VOCAB_CHECKED
+            and len(stem) >= 4
+            and not starts_with_place
+            and not re.search(r"[“”\d]", stem)
+        ):
             # 促进签约项目, 高校成果就地转化项目: ordinary words only, no proper name in it
             if self._covered(stem, self.generic, self.vocabulary):
                 return False
@@ -207,13 +232,23 @@ class NameRecognizer:
             item = text[item_start:item_end]
             if not (2 <= len(item) <= 3) or self.suffix_matcher.ending_at(item, len(item)):
                 break
-            out.append(Mention(item_start, item_end, label, item + suffix, canonical=item + suffix,
-                               source="shared-suffix", aliases=(item,)))
+            out.append(
+                Mention(
+                    item_start,
+                    item_end,
+                    label,
+                    item + suffix,
+                    canonical=item + suffix,
+                    source="shared-suffix",
+                    aliases=(item,),
+                )
+            )
             end = item_start
         return out
 
-    def left_boundary(self, text: str, suffix_start: int, breakers: LongestMatcher | None = None,
-                      stop_at_names: bool = True) -> int:
+    def left_boundary(
+        self, text: str, suffix_start: int, breakers: LongestMatcher | None = None, stop_at_names: bool = True
+    ) -> int:
         breakers = breakers or self.breakers
         start = suffix_start
         while start > 0 and suffix_start - start < MAX_NAME:
@@ -238,15 +273,21 @@ class NameRecognizer:
             after = QUOTE_SUFFIX.match(text[m.end() :])
             if after and after.group(1) != "品牌":
                 name = inner + after.group(1)
-                out.append(Mention(m.start(), m.end() + after.end(), "Project", name, aliases=(inner,),
-                                   source="quoted"))
+                out.append(
+                    Mention(
+                        m.start(), m.end() + after.end(), "Project", name, aliases=(inner,), source="quoted"
+                    )
+                )
             elif re.search(r"(工程|项目|专项行动|行动计划)$", inner):
                 out.append(Mention(m.start(1), m.end(1), "Project", inner, source="quoted"))
         return out
 
     # -- congresses -------------------------------------------------------------------
     def congresses(self, text: str, districts: list[Mention]) -> list[Mention]:
-        return [Mention(m.start(), m.end(), "Event", m.group(0), source="congress") for m in CONGRESS.finditer(text)]
+        return [
+            Mention(m.start(), m.end(), "Event", m.group(0), source="congress")
+            for m in CONGRESS.finditer(text)
+        ]
 
     # -- news media -------------------------------------------------------------------
     def media(self, text: str) -> list[Mention]:
@@ -285,7 +326,9 @@ class NameRecognizer:
             head = LIST_HEAD.match(text[m.start() :])
             if not head:
                 continue
-            tail = re.match(r"[^，,。；;：:\n]{0,20}?(项目|工程|道路|公园|平台|园区|活动)", text[m.start() + head.end() :])
+            tail = re.match(
+                r"[^，,。；;：:\n]{0,20}?(项目|工程|道路|公园|平台|园区|活动)", text[m.start() + head.end() :]
+            )
             if not tail:
                 continue
             label = "Platform" if tail.group(1) in ("平台", "园区") else "Project"
@@ -293,8 +336,12 @@ class NameRecognizer:
             end = m.start()
             while end > 0:
                 start = self.left_boundary(text, end)
-                item = text[start:end].strip("“”\"")
-                if 2 <= len(item) <= 12 and not _generic_cover(item, self.generic) and not DIGITS.search(item):
+                item = text[start:end].strip('“”"')
+                if (
+                    2 <= len(item) <= 12
+                    and not _generic_cover(item, self.generic)
+                    and not DIGITS.search(item)
+                ):
                     if not any(f.start <= start and end <= f.end for f in found):
                         out.append(Mention(start, end, label, item, source="list"))
                 if start > 0 and text[start - 1] == "、":

@@ -23,10 +23,22 @@ from .facts import Mention
 from .lexicon import read_table, surnames, titles, word_set
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-NOT_NAME_CHARS = set("的了在和与及等是为对从到向把被将也都又就还但而并或且之其这那我你他她它们个年月日市区县镇乡省")
+NOT_NAME_CHARS = set(
+    "的了在和与及等是为对从到向把被将也都又就还但而并或且之其这那我你他她它们个年月日市区县镇乡省"
+)
 NOT_POSTS = ("领导", "同志")
-LEVEL_CHARS = {"省": "province", "市": "city", "州": "city", "盟": "city", "区": "county", "县": "county",
-               "旗": "county", "镇": "town", "乡": "town", "街道": "town"}
+LEVEL_CHARS = {
+    "省": "province",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "区": "county",
+    "县": "county",
+    "旗": "county",
+    "镇": "town",
+    "乡": "town",
+    "街道": "town",
+}
 ORG_BODY = re.compile(
     r"^(.*?(?:人大常委会|人民代表大会常务委员会|政协|发展和改革委员会|发展改革委|发改委|委员会|管委会|管理委员会|党工委|"
     r"宣传部|组织部|统战部|办公室|局|厅))(.+)$"
@@ -88,11 +100,15 @@ class OfficialRecognizer:
         found: list[Mention] = []
         district_at: dict[int, Mention] = {}
         for m in mentions:
-            if m.label == "District" and (m.start not in district_at or len(m.text) > len(district_at[m.start].text)):
+            if m.label == "District" and (
+                m.start not in district_at or len(m.text) > len(district_at[m.start].text)
+            ):
                 district_at[m.start] = m
         i = 0
         while i < len(text):
-            title = self.titles.ending_at(text, i) or next((n for n in NOT_POSTS if text.endswith(n, 0, i)), None)
+            title = self.titles.ending_at(text, i) or next(
+                (n for n in NOT_POSTS if text.endswith(n, 0, i)), None
+            )
             j = i
             while j < len(text) and text[j] in " \u3000":
                 j += 1
@@ -102,17 +118,29 @@ class OfficialRecognizer:
                 continue
             chain_start = self.chain_start(text, i)
             chain = text[chain_start:i]
-            posts = [resolve_post(p.text, p.start, self.innermost(district_at, p.start)) for p in self.split_posts(chain, chain_start)]
-            found.append(Mention(j, j + len(name), "Official", name, source="title+name",
-                                 attrs={"posts": posts}))
+            posts = [
+                resolve_post(p.text, p.start, self.innermost(district_at, p.start))
+                for p in self.split_posts(chain, chain_start)
+            ]
+            found.append(
+                Mention(j, j + len(name), "Official", name, source="title+name", attrs={"posts": posts})
+            )
             # names listed after the same title: 市领导蒋鸿、张远梅
             k = j + len(name)
             while k < len(text) - 1 and text[k] == "、":
                 other = name_at(text, k + 1)
                 if not other:
                     break
-                found.append(Mention(k + 1, k + 1 + len(other), "Official", other, source="title+name",
-                                     attrs={"posts": posts}))
+                found.append(
+                    Mention(
+                        k + 1,
+                        k + 1 + len(other),
+                        "Official",
+                        other,
+                        source="title+name",
+                        attrs={"posts": posts},
+                    )
+                )
                 k += 1 + len(other)
             i = k
         # later mentions of the same people without a title
@@ -138,7 +166,7 @@ class OfficialRecognizer:
         start = title_end
         while start > 0:
             ch = text[start - 1]
-            if ch in "，,。；;：:！？!?\n（(“”\"" or ch.isspace():
+            if ch in '，,。；;：:！？!?\n（(“”"' or ch.isspace():
                 break
             start -= 1
             if title_end - start > 40:
@@ -158,7 +186,9 @@ class OfficialRecognizer:
         return posts
 
 
-def resolve_post(post: str, post_start: int, district_at_start: Mention | None) -> tuple[str, str | None, str]:
+def resolve_post(
+    post: str, post_start: int, district_at_start: Mention | None
+) -> tuple[str, str | None, str]:
     """Split a post phrase into (body kind, body name, title).
 
     body kind: "District" (named), "Organization" (named) or "Level:<level>" (unnamed body of
@@ -167,10 +197,12 @@ def resolve_post(post: str, post_start: int, district_at_start: Mention | None) 
     m = ORG_BODY.match(post)
     if district_at_start is not None:
         offset = district_at_start.start - post_start
-        rest = post[offset + len(district_at_start.text):]
+        rest = post[offset + len(district_at_start.text) :]
         stem_len = offset + len(_stem(district_at_start))
-        if m and not rest.startswith(OWN_BODY) and not any(
-            rest.startswith(c + b) for c in LEVEL_CHARS for b in OWN_BODY
+        if (
+            m
+            and not rest.startswith(OWN_BODY)
+            and not any(rest.startswith(c + b) for c in LEVEL_CHARS for b in OWN_BODY)
         ):
             return "Organization", m.group(1), m.group(2)
         title = post[stem_len:]

@@ -16,7 +16,8 @@ import spacy
 from spacy.language import Language
 
 from . import context, districts, industries, names, officials, relations, resolve, structure, targets  # noqa: F401
-from .lexicon import DATA_DIR, divisions, industries as industry_words
+from .lexicon import DATA_DIR, divisions
+from .lexicon import industries as industry_words
 
 PIPELINE_DIR = Path(__file__).parent / "models" / "plankg_zh"
 COMPONENTS = (
@@ -49,7 +50,8 @@ def create(pkuseg_model: Path | None) -> Language:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
         with tempfile.TemporaryDirectory() as tmp:
             nlp.tokenizer.initialize(
-                pkuseg_model=str(pkuseg_model), pkuseg_user_dict=str(user_dictionary(Path(tmp) / "user_dict.txt"))
+                pkuseg_model=str(pkuseg_model),
+                pkuseg_user_dict=str(user_dictionary(Path(tmp) / "user_dict.txt")),
             )
         # spacy-pkuseg merges words from its bundled general dictionary after segmenting; that
         # costs about 1 F1 on news text, so the merge is switched off (and not saved).
@@ -65,8 +67,14 @@ def create(pkuseg_model: Path | None) -> Language:
 def package(pkuseg_model: Path, out_dir: Path = PIPELINE_DIR) -> Path:
     """Save the pipeline with the trained segmenter inside it (`spacy.load`-able)."""
     nlp = create(pkuseg_model)
-    nlp.meta.update({"name": "plankg_zh", "version": "0.1.0", "license": "MIT",
-                     "description": "plankg: Chinese plan news to knowledge graph"})
+    nlp.meta.update(
+        {
+            "name": "plankg_zh",
+            "version": "0.1.0",
+            "license": "MIT",
+            "description": "plankg: Chinese plan news to knowledge graph",
+        }
+    )
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
@@ -82,7 +90,9 @@ def load(path: str | None = None) -> Language:
     """The shipped pipeline (cached per process)."""
     target = Path(path or os.environ.get("PLANKG_PIPELINE") or PIPELINE_DIR)
     if not (target / "config.cfg").exists():
-        raise PipelineMissing(f"no trained pipeline at {target}; run `plankg train-segmenter --package` to build one")
+        raise PipelineMissing(
+            f"no trained pipeline at {target}; run `plankg train-segmenter --package` to build one"
+        )
     return spacy.load(target)
 
 

@@ -40,7 +40,9 @@ class RelationLinker:
         districts = [m for m in mentions if m.label == "District"]
         rels += self.part_of(doc, districts, sentence_of, focus)
         zones = doc._.zones or set()
-        units = [m for m in mentions if m.label == "District" or (m.label == "Platform" and m.canonical in zones)]
+        units = [
+            m for m in mentions if m.label == "District" or (m.label == "Platform" and m.canonical in zones)
+        ]
         unit_ends = [u.end for u in units]  # units are in text order
         events: list[tuple[Mention, object]] = []
         sections = doc._.sections or []
@@ -52,7 +54,9 @@ class RelationLinker:
                 if owner == m.key:  # a zone is owned by the district it is named after, or the document's
                     owner = self.owner(m, districts, zone=True) or self.main_unit(districts)
                 if owner:
-                    rels.append(Relation(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char))
+                    rels.append(
+                        Relation(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char)
+                    )
             elif m.label == "Official" and m.attrs.get("posts"):
                 rels += self.posts(m, sent, here, districts)
             elif m.label == "Event":
@@ -66,7 +70,9 @@ class RelationLinker:
                     except ValueError:
                         pass
                 if organiser:
-                    rels.append(Relation(organiser, "held_event", m.key, sent.start_char, sent.end_char, attrs))
+                    rels.append(
+                        Relation(organiser, "held_event", m.key, sent.start_char, sent.end_char, attrs)
+                    )
                 events.append((m, sent))
         rels += self.spoke_at(text, mentions, events, sentence_of, sections)
         doc._.relations = rels
@@ -88,11 +94,16 @@ class RelationLinker:
                 continue
             parent = by_code[ancestors[0].code]
             prev = districts[i - 1] if i else None
-            adjacent = prev is not None and prev.attrs.get("code") == parent.attrs.get("code") and m.start - prev.end <= 1
+            adjacent = (
+                prev is not None
+                and prev.attrs.get("code") == parent.attrs.get("code")
+                and m.start - prev.end <= 1
+            )
             direct_town = div.level == "town" and div.parent == ancestors[0].code
             key = (m.canonical, parent.canonical)
-            if (adjacent or direct_town or m.canonical in subjects and div.level in ("county", "town")) \
-                    and key not in seen:
+            if (
+                adjacent or direct_town or m.canonical in subjects and div.level in ("county", "town")
+            ) and key not in seen:
                 seen.add(key)
                 sent = sentence_of(m.start)
                 out.append(Relation(m.key, "part_of", parent.key, sent.start_char, sent.end_char))
@@ -163,8 +174,9 @@ class RelationLinker:
         return here
 
     # -- held_event / spoke_at -------------------------------------------------------------
-    def organiser(self, text: str, event: Mention, districts: list[Mention], ends: list[int],
-                  sent) -> tuple[str, str] | None:
+    def organiser(
+        self, text: str, event: Mention, districts: list[Mention], ends: list[int], sent
+    ) -> tuple[str, str] | None:
         before = districts[bisect_left(ends, sent.start_char) : bisect_right(ends, event.start)]
         if not before:
             return None

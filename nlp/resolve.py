@@ -13,14 +13,22 @@ from spacy.tokens import Doc
 
 from .facts import Mention
 
-PRIORITY = {"Official": 0, "Event": 1, "Organization": 2, "Project": 3, "Platform": 3, "District": 4,
-            "Industry": 5}
+PRIORITY = {
+    "Official": 0,
+    "Event": 1,
+    "Organization": 2,
+    "Project": 3,
+    "Platform": 3,
+    "District": 4,
+    "Industry": 5,
+}
 
 
 def choose(mentions: list[Mention]) -> list[Mention]:
     # officials first: a title + surname + name pattern is more reliable than any suffix grammar
-    ranked = sorted(mentions, key=lambda m: (m.label != "Official", -(m.end - m.start), PRIORITY.get(m.label, 9),
-                                             m.start))
+    ranked = sorted(
+        mentions, key=lambda m: (m.label != "Official", -(m.end - m.start), PRIORITY.get(m.label, 9), m.start)
+    )
     taken: list[Mention] = []
     used = bytearray()
     for m in ranked:
@@ -45,7 +53,7 @@ def split_at(doc: Doc, boundaries: set[int]) -> Doc:
             if not inner:
                 continue
             cuts = [0, *inner, len(token.text)]
-            orths = [token.text[a:b] for a, b in zip(cuts, cuts[1:])]
+            orths = [token.text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
     return doc
 

@@ -123,7 +123,9 @@ class DocumentStructure:
         text = doc.text
         starts = {s for s, _ in sentence_bounds(text)}
         # one array write: setting token.is_sent_start one by one re-checks the whole Doc each time
-        flags = numpy.array([[1 if t.i == 0 or t.idx in starts else -1] for t in doc], dtype="int64").astype("uint64")
+        flags = numpy.array([[1 if t.i == 0 or t.idx in starts else -1] for t in doc], dtype="int64").astype(
+            "uint64"
+        )
         if len(doc):
             doc.from_array([SENT_START], flags)
         doc._.sections = sections(text)

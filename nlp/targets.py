@@ -26,12 +26,84 @@ SCALES = "万亿|千亿|百亿|亿|千万|百万|万|千"
 CN_NUM = "零一二两三四五六七八九十百千"
 CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
 GROWTH = ("同比增长", "比上年增长", "增长", "增速", "增幅", "同比增加", "增加")
-LEAD_WORDS = ("其中", "同时", "力争", "争取", "确保", "推动", "深入推进", "全力推进", "大力推进", "加快建设", "推进",
-              "今年", "全年", "年内", "预计", "努力", "启动", "分批有序", "持续",
-              "主要预期目标是", "目标是", "实现", "完成", "达到", "加快推进", "加快", "将", "要", "并", "和", "及")
-MONEY_HINTS = ("值", "额", "投资", "收入", "支出", "总量", "资金", "产值", "生产总值", "GDP", "规模", "营收", "税收", "消费")
-PAST = ("今年以来", "以来", "已经", "已累计", "已完成", "已建成", "已实现", "已达", "已获", "已有", "累计", "同比", "比上年", "取得", "成功", "获批", "获评", "成为", "预计", "目前", "实现了", "完成了",
-        "达到了", "过去一年", "这一年", "去年", "上年")
+LEAD_WORDS = (
+    "其中",
+    "同时",
+    "力争",
+    "争取",
+    "确保",
+    "推动",
+    "深入推进",
+    "全力推进",
+    "大力推进",
+    "加快建设",
+    "推进",
+    "今年",
+    "全年",
+    "年内",
+    "预计",
+    "努力",
+    "启动",
+    "分批有序",
+    "持续",
+    "主要预期目标是",
+    "目标是",
+    "实现",
+    "完成",
+    "达到",
+    "加快推进",
+    "加快",
+    "将",
+    "要",
+    "并",
+    "和",
+    "及",
+)
+MONEY_HINTS = (
+    "值",
+    "额",
+    "投资",
+    "收入",
+    "支出",
+    "总量",
+    "资金",
+    "产值",
+    "生产总值",
+    "GDP",
+    "规模",
+    "营收",
+    "税收",
+    "消费",
+)
+PAST = (
+    "今年以来",
+    "以来",
+    "已经",
+    "已累计",
+    "已完成",
+    "已建成",
+    "已实现",
+    "已达",
+    "已获",
+    "已有",
+    "累计",
+    "同比",
+    "比上年",
+    "取得",
+    "成功",
+    "获批",
+    "获评",
+    "成为",
+    "预计",
+    "目前",
+    "实现了",
+    "完成了",
+    "达到了",
+    "过去一年",
+    "这一年",
+    "去年",
+    "上年",
+)
 FUTURE_STRONG = ("力争", "争取", "确保", "目标", "预期", "计划", "草案", "努力")
 FUTURE = ("将", "要", "推动", "到20", "拟", "今年", "明年", "提出", "明确")  # weak
 YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*(?:年(?!\d)|(?=[:：]))")
@@ -58,7 +130,9 @@ class TargetExtractor:
         self.figure = re.compile(
             rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)\s*(?P<unit>(?:{SCALES})?(?:{unit_alt})|(?:{SCALES}))"
         )
-        self.verbs = LongestMatcher([*read_lines("left_breakers.txt"), *LEAD_WORDS, "吸引", "成功", "拥有", "新上"])
+        self.verbs = LongestMatcher(
+            [*read_lines("left_breakers.txt"), *LEAD_WORDS, "吸引", "成功", "拥有", "新上"]
+        )
         rows = read_table("comparators.tsv")
         self.before = sorted(((w, c) for w, c, pos in rows if pos == "before"), key=lambda x: -len(x[0]))
         self.after = sorted(((w, c) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0]))
@@ -69,8 +143,9 @@ class TargetExtractor:
         focus = doc._.focus or {}
         names = [m for m in (doc._.mentions or []) if m.label in ("Platform", "Project")]
         inside = [(m.start, m.end) for m in (doc._.mentions or []) if m.label != "District"]
-        places = tuple(sorted({m.text for m in (doc._.mentions or []) if m.label == "District"}, key=len,
-                              reverse=True))
+        places = tuple(
+            sorted({m.text for m in (doc._.mentions or []) if m.label == "District"}, key=len, reverse=True)
+        )
         mode = "actual"  # news reports results unless a plan is announced
         running_year = None
         targets: list[TargetFact] = []
@@ -103,12 +178,15 @@ class TargetExtractor:
                 comparator, before = self.comparator_before(before)
                 after_cmp, consumed = self.comparator_after(text, end)
                 comparator = after_cmp or comparator or "="
-                indicator, growth, named_after = self.indicator(before, text, end + consumed, previous_indicator,
-                                                                places)
+                indicator, growth, named_after = self.indicator(
+                    before, text, end + consumed, previous_indicator, places
+                )
                 if not indicator:
                     clause_start = end + consumed
                     continue
-                if unit in ("亿", "万", "千亿", "万亿", "百亿", "千万") and any(h in indicator for h in MONEY_HINTS):
+                if unit in ("亿", "万", "千亿", "万亿", "百亿", "千万") and any(
+                    h in indicator for h in MONEY_HINTS
+                ):
                     unit += "元"
                 if m.group("num")[-1] in "千百十" and unit.startswith("亿") and not m.group("num").isdigit():
                     pass
@@ -116,9 +194,24 @@ class TargetExtractor:
                 clause_text = text[clause_start:start]
                 year = self.year(clause_text, sent_text, doc_year, running_year)
                 status = self.status(sent_text, year, doc_year, mode)
-                targets.append(TargetFact(own or subject or ("District", ""), indicator, value, unit, comparator,
-                                          year, status, start, end, s0, s1))
-                previous_indicator = indicator[: -len("增速")] if growth and indicator != "增速" else indicator
+                targets.append(
+                    TargetFact(
+                        own or subject or ("District", ""),
+                        indicator,
+                        value,
+                        unit,
+                        comparator,
+                        year,
+                        status,
+                        start,
+                        end,
+                        s0,
+                        s1,
+                    )
+                )
+                previous_indicator = (
+                    indicator[: -len("增速")] if growth and indicator != "增速" else indicator
+                )
                 clause_start = end + consumed + named_after
         doc._.targets = [t for t in targets if t.subject[1]]
         return doc
@@ -142,7 +235,9 @@ class TargetExtractor:
                 return True
         after = text[end : end + 8]
         # 500万元以上固定资产投资: a figure qualifying the noun after it, not a target
-        if re.match(r"(以上|以下)[\u4e00-\u9fff]{2}", after) and not re.match(r"(以上|以下)(的|，|,|、|。)", after):
+        if re.match(r"(以上|以下)[\u4e00-\u9fff]{2}", after) and not re.match(
+            r"(以上|以下)(的|，|,|、|。)", after
+        ):
             if not re.match(r"(以上|以下)(企业|项目)?(?=[，,、。；;]|$)", after):
                 return True
         return unit in ("天",) and "用时" not in text[max(0, start - 8) : start]
@@ -171,17 +266,20 @@ class TargetExtractor:
                 return cmp, len(word)
         return None, 0
 
-    def indicator(self, before: str, text: str, after_pos: int, previous: str,
-                  places: tuple[str, ...] = ()) -> tuple[str, bool, int]:
+    def indicator(
+        self, before: str, text: str, after_pos: int, previous: str, places: tuple[str, ...] = ()
+    ) -> tuple[str, bool, int]:
         """(indicator, is growth rate, characters after the figure that named it)."""
         name = before.strip(" 、，,：:")
         changed = True
         while changed:
             changed = False
-            name = re.sub(r"^(?:(?:19|20)\d\d\s*年|到|至|[该全我本][省市区县镇乡旗]|去年|上年|过去一年|明年)+", "", name)
+            name = re.sub(
+                r"^(?:(?:19|20)\d\d\s*年|到|至|[该全我本][省市区县镇乡旗]|去年|上年|过去一年|明年)+", "", name
+            )
             for word in (*places, *LEAD_WORDS):
                 if name.startswith(word):
-                    name, changed = name[len(word):].lstrip(" 、，,"), True
+                    name, changed = name[len(word) :].lstrip(" 、，,"), True
                     break
         name = name.strip(" 、，,")
         growth = False

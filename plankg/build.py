@@ -70,8 +70,11 @@ def build(
     if not readable:
         if len(skipped) == 1:
             raise InputError(skipped[0])
-        raise InputError(f"no readable documents ({len(skipped)} inputs skipped: {'; '.join(skipped[:3])}"
-                         + (" ..." if len(skipped) > 3 else "") + ")")
+        raise InputError(
+            f"no readable documents ({len(skipped)} inputs skipped: {'; '.join(skipped[:3])}"
+            + (" ..." if len(skipped) > 3 else "")
+            + ")"
+        )
     for message in skipped:
         if on_skip:
             on_skip(message)

@@ -24,9 +24,17 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for graph.graphml and graph.ttl.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Repeatable; default: both.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for graph.graphml and graph.ttl.",
+)
+@click.option(
+    "--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Repeatable; default: both."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
     """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none."""
@@ -53,7 +61,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
         raise click.ClickException(f"cannot write output: {exc}") from None
     if not quiet:
         counts = result.summary
-        click.echo(f"documents: {result.documents}" + (f" (skipped {len(result.skipped)})" if result.skipped else ""))
+        click.echo(
+            f"documents: {result.documents}" + (f" (skipped {len(result.skipped)})" if result.skipped else "")
+        )
         click.echo("nodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
         click.echo("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
         for path in result.written:
@@ -62,9 +72,15 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
 
 @cli.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--graph", "graph_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Score this GraphML instead of building one from the gold texts.")
-@click.option("--errors/--no-errors", default=True, show_default=True, help="List false positives and misses.")
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Score this GraphML instead of building one from the gold texts.",
+)
+@click.option(
+    "--errors/--no-errors", default=True, show_default=True, help="List false positives and misses."
+)
 def evaluate(gold_dir: Path, graph_path: Path | None, errors: bool) -> None:
     """Score against gold files in GOLD_DIR and list false positives and misses by type."""
     import networkx as nx
@@ -89,22 +105,44 @@ def evaluate(gold_dir: Path, graph_path: Path | None, errors: bool) -> None:
 
 
 @cli.command("train-segmenter")
-@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder for the pruned pkuseg model.")
-@click.option("--dev", "dev_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Gold-segmented file scored after every iteration (default: 500 training lines).")
+@click.argument(
+    "corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for the pruned pkuseg model.",
+)
+@click.option(
+    "--dev",
+    "dev_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Gold-segmented file scored after every iteration (default: 500 training lines).",
+)
 @click.option("--iterations", default=5, show_default=True)
 @click.option("--budget-mb", default=12.0, show_default=True, help="Prune features until the model fits.")
-@click.option("--package/--no-package", default=False,
-              help="Also write the spaCy pipeline (nlp/models/plankg_zh) around the new model.")
-def train_segmenter(corpora: tuple[Path, ...], out_dir: Path, dev_file: Path | None, iterations: int,
-                    budget_mb: float, package: bool) -> None:
+@click.option(
+    "--package/--no-package",
+    default=False,
+    help="Also write the spaCy pipeline (nlp/models/plankg_zh) around the new model.",
+)
+def train_segmenter(
+    corpora: tuple[Path, ...],
+    out_dir: Path,
+    dev_file: Path | None,
+    iterations: int,
+    budget_mb: float,
+    package: bool,
+) -> None:
     """Train the pkuseg segmenter on gold-segmented CORPORA (one sentence a line, words spaced)."""
     from nlp import segmenter
     from nlp.pipeline import package as package_pipeline
 
-    model = segmenter.train(list(corpora), out_dir, dev_file=dev_file, iterations=iterations, budget_mb=budget_mb)
+    model = segmenter.train(
+        list(corpora), out_dir, dev_file=dev_file, iterations=iterations, budget_mb=budget_mb
+    )
     click.echo(f"model: {model} ({segmenter.model_size_mb(model):.1f} MB)")
     if package:
         click.echo(f"pipeline: {package_pipeline(model)}")

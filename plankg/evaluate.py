@@ -16,7 +16,15 @@ from pathlib import Path
 import networkx as nx
 
 ENTITY_TYPES = ("Official", "District", "Platform", "Project", "Industry", "Organization", "Event")
-RELATIONS = ("holds_post", "part_of", "has_platform", "has_project", "develops_industry", "held_event", "spoke_at")
+RELATIONS = (
+    "holds_post",
+    "part_of",
+    "has_platform",
+    "has_project",
+    "develops_industry",
+    "held_event",
+    "spoke_at",
+)
 QUOTES = "\"'“”‘’「」『』《》〈〉"
 SCALES = (("万亿", 1e12), ("亿", 1e8), ("千万", 1e7), ("百万", 1e6), ("万", 1e4), ("千", 1e3))
 
@@ -35,7 +43,7 @@ def base_figure(value: object, unit: str) -> tuple[float, str] | None:
     u = norm(unit).replace("％", "%")
     for prefix, scale in SCALES:
         if u.startswith(prefix) and len(u) > len(prefix):
-            return v * scale, u[len(prefix):]
+            return v * scale, u[len(prefix) :]
     return v, u
 
 
@@ -150,13 +158,17 @@ def score(gold: Gold, graph: nx.MultiDiGraph) -> Report:
                 if k == "year" and want is None:
                     continue
                 got = t.get(k)
-                ok = (norm(want) in norm(got) or norm(got) in norm(want)) if k == "indicator" else (
-                    str(want) == str(got).split(".")[0] if k == "year" else norm(want) == norm(got))
+                ok = (
+                    (norm(want) in norm(got) or norm(got) in norm(want))
+                    if k == "indicator"
+                    else (str(want) == str(got).split(".")[0] if k == "year" else norm(want) == norm(got))
+                )
                 checks[k][1] += 1
                 checks[k][0] += bool(ok)
                 if not ok:
-                    errors[f"WRONG target {k}"].append(f"{subject} {gt['indicator']} {gt['value']}{gt['unit']}: "
-                                                       f"gold {want!r} got {got!r}")
+                    errors[f"WRONG target {k}"].append(
+                        f"{subject} {gt['indicator']} {gt['value']}{gt['unit']}: gold {want!r} got {got!r}"
+                    )
             break
         else:
             errors["MISS target"].append(f"{subject} {gt['indicator']} {gt['value']}{gt['unit']}")
@@ -172,15 +184,21 @@ def format_report(report: Report, show_errors: bool = True) -> str:
     head = f"{'':<20}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'pred':>6}{'gold':>6}"
 
     def row(name: str, r: dict) -> str:
-        return f"{name:<20}{r['p']:>8.3f}{r['r']:>8.3f}{r['f1']:>8.3f}{r['tp']:>6}{r['pred']:>6}{r['gold']:>6}"
+        return (
+            f"{name:<20}{r['p']:>8.3f}{r['r']:>8.3f}{r['f1']:>8.3f}{r['tp']:>6}{r['pred']:>6}{r['gold']:>6}"
+        )
 
     lines = ["ENTITIES", head, *(row(k, r) for k, r in report.entities.items())]
     lines += ["RELATIONS", head, *(row(k, r) for k, r in report.relations.items())]
     lines += ["TARGETS", head, row("targets", report.targets)]
-    acc = ", ".join(f"{k[:-9]} {v:.3f}" for k, v in report.targets.items() if k.endswith("_accuracy") and v is not None)
+    acc = ", ".join(
+        f"{k[:-9]} {v:.3f}" for k, v in report.targets.items() if k.endswith("_accuracy") and v is not None
+    )
     lines.append(f"  accuracy over matched: {acc}")
-    lines.append(f"entity F1 {report.entities['all']['f1']:.3f} | relation F1 {report.relations['all']['f1']:.3f} | "
-                 f"target F1 {report.targets['f1']:.3f}")
+    lines.append(
+        f"entity F1 {report.entities['all']['f1']:.3f} | relation F1 {report.relations['all']['f1']:.3f} | "
+        f"target F1 {report.targets['f1']:.3f}"
+    )
     if show_errors:
         for kind in sorted(report.errors):
             items = report.errors[kind]

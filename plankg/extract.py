@@ -13,7 +13,9 @@ from nlp.lexicon import short_forms
 ALIAS_FOLD_TYPES = ("Platform", "Project", "Organization", "Event")
 
 
-def fold_aliases(entities: dict[tuple[str, str], EntityRecord], places: set[str]) -> dict[tuple[str, str], tuple[str, str]]:
+def fold_aliases(
+    entities: dict[tuple[str, str], EntityRecord], places: set[str]
+) -> dict[tuple[str, str], tuple[str, str]]:
     """Within one text, a name that ends another of the same type is its short form
     (国际金融城 -> 广州国际金融城), so both become one entity. A meeting differs from one with
     a wider scope (全市高质量发展大会), so events fold only behind a place name."""
@@ -23,8 +25,15 @@ def fold_aliases(entities: dict[tuple[str, str], EntityRecord], places: set[str]
         etype, name = key
         if etype not in ALIAS_FOLD_TYPES or len(name) < 3:
             continue
-        longer = [k for k in names if k[0] == etype and len(k[1]) > len(name) and k[1].endswith(name)
-                  and k not in mapping and (etype != "Event" or k[1][: -len(name)] in places)]
+        longer = [
+            k
+            for k in names
+            if k[0] == etype
+            and len(k[1]) > len(name)
+            and k[1].endswith(name)
+            and k not in mapping
+            and (etype != "Event" or k[1][: -len(name)] in places)
+        ]
         if len(longer) == 1:  # ambiguous short names (全省/全市高质量发展大会) stay apart
             mapping[key] = longer[0]
             entities[longer[0]].aliases.append(name)
@@ -64,14 +73,32 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
             if key not in entities and label == "District":
                 entities[key] = EntityRecord("District", key[1], aliases=short_forms(key[1]))
     relations = [
-        RelationRecord(canon(r.head), r.relation, canon(r.tail), text[r.start : r.end].strip(), r.start, r.end,
-                       dict(r.attrs))
+        RelationRecord(
+            canon(r.head),
+            r.relation,
+            canon(r.tail),
+            text[r.start : r.end].strip(),
+            r.start,
+            r.end,
+            dict(r.attrs),
+        )
         for r in doc._.relations or []
     ]
     targets = [
-        TargetRecord(canon(t.subject), t.indicator, t.value, t.unit, t.comparator, t.year, t.status,
-                     text[t.sent_start : t.sent_end].strip(), t.start, t.end)
+        TargetRecord(
+            canon(t.subject),
+            t.indicator,
+            t.value,
+            t.unit,
+            t.comparator,
+            t.year,
+            t.status,
+            text[t.sent_start : t.sent_end].strip(),
+            t.start,
+            t.end,
+        )
         for t in doc._.targets or []
     ]
-    return DocumentFacts(doc._.doc_id or "doc", doc._.date, len(text), source, list(entities.values()), relations,
-                         targets)
+    return DocumentFacts(
+        doc._.doc_id or "doc", doc._.date, len(text), source, list(entities.values()), relations, targets
+    )

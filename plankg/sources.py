@@ -26,7 +26,10 @@ FULLWIDTH.update({0xFF0E: ord("."), 0xFF05: ord("%"), 0x3000: ord(" "), 0xFF0B: 
 TAG = re.compile(r"<[^>]+>")
 DROP_BLOCKS = re.compile(r"<(script|style|nav|header|footer|noscript)\b.*?</\1>", re.S | re.I)
 BLOCK_TAGS = re.compile(r"</?(p|div|br|li|tr|h[1-6]|section|article)\b[^>]*>", re.I)
-BOILERPLATE = re.compile(r"^(当前位置|您现在的位置|首页\s*[>＞]|分享到|打印本页|关闭窗口|【打印】|版权所有|Copyright|主办单位|ICP备)", re.I)
+BOILERPLATE = re.compile(
+    r"^(当前位置|您现在的位置|首页\s*[>＞]|分享到|打印本页|关闭窗口|【打印】|版权所有|Copyright|主办单位|ICP备)",
+    re.I,
+)
 
 
 class InputError(Exception):
@@ -142,7 +145,9 @@ def read_jsonl(path: Path) -> Iterator[Document | InputError]:
         if looks_like_html(body):
             body = html_to_text(body)
         date = record.get("date")
-        yield Document(doc_id, normalise(body), date=str(date)[:10] if date else None, source=f"{path}:{number}")
+        yield Document(
+            doc_id, normalise(body), date=str(date)[:10] if date else None, source=f"{path}:{number}"
+        )
 
 
 def split_long(doc: Document, limit: int = PART_CHARS) -> Iterator[Document]:
@@ -157,7 +162,9 @@ def split_long(doc: Document, limit: int = PART_CHARS) -> Iterator[Document]:
             cut = doc.text.rfind("\n", start + limit // 2, end)
             end = cut + 1 if cut > start else end
         doc_id = doc.doc_id if part == 1 else f"{doc.doc_id}.p{part}"
-        yield Document(doc_id, doc.text[start:end], doc.date, f"{doc.source}#chars={start}-{end}", doc.encoding)
+        yield Document(
+            doc_id, doc.text[start:end], doc.date, f"{doc.source}#chars={start}-{end}", doc.encoding
+        )
         start, part = end, part + 1
 
 

@@ -22,8 +22,10 @@ from plankg.cli import cli
 
 pytestmark = pytest.mark.usefixtures("pipeline_dir")  # the CLI loads its pipeline from disk
 
-XIAOSHAN = ("2月25日，杭州市萧山区召开全区高质量发展大会。萧山区委书记林则安作讲话。"
-            "萧山区将加快建设湘湖未来科技城，今年力争固定资产投资突破900亿元。")
+XIAOSHAN = (
+    "2月25日，杭州市萧山区召开全区高质量发展大会。萧山区委书记林则安作讲话。"
+    "萧山区将加快建设湘湖未来科技城，今年力争固定资产投资突破900亿元。"
+)
 JIANGXIA = "武汉市江夏区召开经济工作会议。江夏区委书记杜明川指出，要加快建设庙山大健康产业园。"
 
 
@@ -85,8 +87,14 @@ def test_installed_script_as_a_subprocess(tmp_path: Path, pipeline_dir: Path) ->
     """The `plankg` console script, run from a fresh working directory."""
     script = Path(sys.executable).with_name("plankg")
     env = {**os.environ, "PLANKG_PIPELINE": str(pipeline_dir)}
-    proc = subprocess.run([str(script), "build", "--out", "tmp"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [str(script), "build", "--out", "tmp"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert (tmp_path / "tmp" / "graph.graphml").stat().st_size > 0
@@ -258,7 +266,13 @@ def test_failed_build_keeps_the_previous_output(tmp_path: Path) -> None:
 def test_missing_pipeline_is_not_reported_as_an_output_problem(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("plankg")
     env = {**os.environ, "PLANKG_PIPELINE": str(tmp_path / "no-such-pipeline")}
-    proc = subprocess.run([str(script), "build", "--out", "out"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [str(script), "build", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "cannot write output" not in proc.stderr

@@ -66,13 +66,41 @@ def build_graph() -> nx.MultiDiGraph:
     meeting = add_node(g, "Event", "高质量发展大会")
 
     gdp = target_id(tianhe, "经济总量", 7000.0, "亿元", 2024, "target")
-    g.add_node(gdp, type="Target", label="经济总量 > 7000亿元 (2024)", aliases=[], docs=[DOC_A],
-               indicator="经济总量", value=7000.0, unit="亿元", comparator=">", year=2024, status="target",
-               sentence=SENT_A3, doc=DOC_A, start=300, end=300 + len(SENT_A3))
+    g.add_node(
+        gdp,
+        type="Target",
+        label="经济总量 > 7000亿元 (2024)",
+        aliases=[],
+        docs=[DOC_A],
+        indicator="经济总量",
+        value=7000.0,
+        unit="亿元",
+        comparator=">",
+        year=2024,
+        status="target",
+        sentence=SENT_A3,
+        doc=DOC_A,
+        start=300,
+        end=300 + len(SENT_A3),
+    )
     cost = target_id(avenue, "总投资", 35.5, "亿元", None, "target")
-    g.add_node(cost, type="Target", label="总投资 = 35.5亿元", aliases=[], docs=[DOC_B],
-               indicator="总投资", value=35.5, unit="亿元", comparator="=", year=None, status="target",
-               sentence=SENT_B1, doc=DOC_B, start=0, end=len(SENT_B1))
+    g.add_node(
+        cost,
+        type="Target",
+        label="总投资 = 35.5亿元",
+        aliases=[],
+        docs=[DOC_B],
+        indicator="总投资",
+        value=35.5,
+        unit="亿元",
+        comparator="=",
+        year=None,
+        status="target",
+        sentence=SENT_B1,
+        doc=DOC_B,
+        start=0,
+        end=len(SENT_B1),
+    )
 
     add_edge(g, chen, tianhe, "holds_post", [ev(DOC_A, SENT_A1, 0)], title="区委书记")
     # supported by both documents; evidence deliberately out of order
@@ -116,8 +144,9 @@ def reversed_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def edge_facts(g: nx.MultiDiGraph) -> list[tuple]:
-    return sorted((u, v, d["relation"], d.get("title", ""), d.get("date", ""))
-                  for u, v, d in g.edges(data=True))
+    return sorted(
+        (u, v, d["relation"], d.get("title", ""), d.get("date", "")) for u, v, d in g.edges(data=True)
+    )
 
 
 # ---------------------------------------------------------------- GraphML
@@ -136,7 +165,13 @@ def test_graphml_round_trips_through_networkx(kg: nx.MultiDiGraph, tmp_path: Pat
     assert edge_facts(back) == edge_facts(kg)
     gdp = back.nodes[next(n for n, d in kg.nodes(data=True) if d.get("year") == 2024)]
     assert (gdp["indicator"], gdp["value"], gdp["unit"], gdp["comparator"], gdp["year"], gdp["status"]) == (
-        "经济总量", 7000.0, "亿元", ">", 2024, "target")
+        "经济总量",
+        7000.0,
+        "亿元",
+        ">",
+        2024,
+        "target",
+    )
     assert gdp["sentence"] == SENT_A3
 
 
@@ -151,8 +186,11 @@ def test_graphml_edges_have_unique_ids_labels_and_weights(kg: nx.MultiDiGraph, t
         assert d["label"] == d["relation"]
         assert isinstance(d["weight"], int) and d["weight"] >= 1
         assert d["sentence"] and d["doc"] in d["docs"].split("|")
-    both = [d for u, v, d in back.edges(data=True) if (u, v, d["relation"]) ==
-            ("District:天河区", "District:广州市", "part_of")]
+    both = [
+        d
+        for u, v, d in back.edges(data=True)
+        if (u, v, d["relation"]) == ("District:天河区", "District:广州市", "part_of")
+    ]
     assert both[0]["weight"] == 2 and both[0]["docs"] == f"{DOC_B}|{DOC_A}"
     # the first supporting sentence is chosen in a stable (doc, start) order, not insertion order
     assert both[0]["doc"] == DOC_B and both[0]["sentence"] == SENT_B1
@@ -276,7 +314,9 @@ def test_turtle_provenance_reaches_sentences_and_documents(kg: nx.MultiDiGraph, 
     gdp = next(i for n, i in iri.items() if "经济总量" in n)
     span = rdf.value(gdp, xrdf.PKG.hasEvidence)
     assert (rdf.value(span, xrdf.PKG.start).toPython(), rdf.value(span, xrdf.PKG.end).toPython()) == (
-        300, 300 + len(SENT_A3))
+        300,
+        300 + len(SENT_A3),
+    )
     assert rdf.value(span, ns.PROV.wasDerivedFrom) == xrdf.document_iri(DOC_A)
 
 
@@ -308,7 +348,8 @@ def test_iris_are_stable_across_builds(kg: nx.MultiDiGraph, tmp_path: Path) -> N
     subjects = {s for s in first.subjects() if isinstance(s, URIRef)}
     assert subjects == {s for s in second.subjects() if isinstance(s, URIRef)}
     assert xrdf.entity_iri("District:天河区") == URIRef(
-        "https://w3id.org/plankg/id/District/%E5%A4%A9%E6%B2%B3%E5%8C%BA")
+        "https://w3id.org/plankg/id/District/%E5%A4%A9%E6%B2%B3%E5%8C%BA"
+    )
 
 
 @pytest.mark.parametrize("suffix", [".graphml", ".ttl"])
@@ -340,8 +381,9 @@ def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
     assert set(outputs[0]) == {"graph.graphml", "graph.ttl", "ontology.ttl"}
 
 
-def test_interrupted_graphml_write_keeps_previous_file(kg: nx.MultiDiGraph, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_graphml_write_keeps_previous_file(
+    kg: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_graphml(kg, tmp_path / "g.graphml")
     before = path.read_bytes()
 
@@ -357,8 +399,9 @@ def test_interrupted_graphml_write_keeps_previous_file(kg: nx.MultiDiGraph, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.graphml"], "temporary file left behind"
 
 
-def test_interrupted_turtle_write_keeps_previous_file(kg: nx.MultiDiGraph, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_turtle_write_keeps_previous_file(
+    kg: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_turtle(kg, tmp_path / "g.ttl")
     before = path.read_bytes()
 

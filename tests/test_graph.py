@@ -38,10 +38,13 @@ def node_by_label(graph: nx.MultiDiGraph, node_type: str, label: str) -> str:
 
 # -- merging across documents ---------------------------------------------------------------------
 def test_same_entity_in_two_documents_is_one_node(analyse: Analyse) -> None:
-    graph = graph_of(analyse, {
-        "xs-1": "萧山区将加快建设湘湖未来科技城，培育壮大集成电路、生物医药等新兴产业。",
-        "xs-2": "萧山区委书记林则安在湘湖未来科技城调研时指出，要加快发展。",
-    })
+    graph = graph_of(
+        analyse,
+        {
+            "xs-1": "萧山区将加快建设湘湖未来科技城，培育壮大集成电路、生物医药等新兴产业。",
+            "xs-2": "萧山区委书记林则安在湘湖未来科技城调研时指出，要加快发展。",
+        },
+    )
     for node_type, label in (("District", "萧山区"), ("Platform", "湘湖未来科技城")):
         assert graph.nodes[node_by_label(graph, node_type, label)]["docs"] == ["xs-1", "xs-2"]
     assert graph.nodes[node_by_label(graph, "Industry", "集成电路")]["docs"] == ["xs-1"]
@@ -49,10 +52,13 @@ def test_same_entity_in_two_documents_is_one_node(analyse: Analyse) -> None:
 
 
 def test_edge_seen_in_two_documents_keeps_both(analyse: Analyse) -> None:
-    graph = graph_of(analyse, {
-        "a": "萧山区委书记林则安出席会议。",
-        "b": "萧山区委书记林则安调研企业。",
-    })
+    graph = graph_of(
+        analyse,
+        {
+            "a": "萧山区委书记林则安出席会议。",
+            "b": "萧山区委书记林则安调研企业。",
+        },
+    )
     edge = graph.edges["Official:林则安", "District:萧山区", "holds_post"]
     assert edge["docs"] == ["a", "b"]
     assert edge["title"] == "区委书记"
@@ -61,14 +67,22 @@ def test_edge_seen_in_two_documents_keeps_both(analyse: Analyse) -> None:
 
 def test_hand_built_records_merge_by_alias() -> None:
     """GraphBuilder needs no spaCy: records with a shared alias land on one node."""
+
     def doc(doc_id: str, name: str, aliases: list[str]) -> DocumentFacts:
         sentence = f"萧山区加快建设{name}。"
         return DocumentFacts(
-            doc_id, DATE, len(sentence), "", [
-                EntityRecord("District", "萧山区"), EntityRecord("Platform", name, aliases)],
-            [RelationRecord(("District", "萧山区"), "has_platform", ("Platform", name), sentence, 0,
-                            len(sentence))],
-            [])
+            doc_id,
+            DATE,
+            len(sentence),
+            "",
+            [EntityRecord("District", "萧山区"), EntityRecord("Platform", name, aliases)],
+            [
+                RelationRecord(
+                    ("District", "萧山区"), "has_platform", ("Platform", name), sentence, 0, len(sentence)
+                )
+            ],
+            [],
+        )
 
     graph = GraphBuilder().build([doc("a", "湘湖金融城", []), doc("b", "杭州湘湖金融城", ["湘湖金融城"])])
     platforms = [d for _, d in graph.nodes(data=True) if d["type"] == "Platform"]
@@ -90,8 +104,10 @@ def test_short_name_folds_into_the_full_name_in_one_text(analyse: Analyse) -> No
 @pytest.mark.parametrize("order", [("full", "short"), ("short", "full")])
 def test_short_name_in_another_document_joins_the_same_node(analyse: Analyse, order: tuple[str, str]) -> None:
     """Whichever document comes first, 湘湖金融城 and 杭州湘湖金融城 end up as one node."""
-    texts = {"full": "萧山区将加快建设杭州湘湖金融城。湘湖金融城要加快提速。",
-             "short": "萧山区湘湖金融城今年新引进企业20家。"}
+    texts = {
+        "full": "萧山区将加快建设杭州湘湖金融城。湘湖金融城要加快提速。",
+        "short": "萧山区湘湖金融城今年新引进企业20家。",
+    }
     graph = graph_of(analyse, {key: texts[key] for key in order})
     platforms = [d for _, d in graph.nodes(data=True) if d["type"] == "Platform"]
     assert len(platforms) == 1
@@ -128,14 +144,20 @@ def test_targets_hang_off_their_subject(analyse: Analyse) -> None:
     targets = {n: d for n, d in graph.nodes(data=True) if d["type"] == "Target"}
     assert len(targets) == 3
     for tid, data in targets.items():
-        (subject, _, relation), = graph.in_edges(tid, keys=True)
+        ((subject, _, relation),) = graph.in_edges(tid, keys=True)
         assert (subject, relation) == ("District:萧山区", "sets_target")
         assert data["docs"] == ["xs"] and data["year"] == 2024 and data["status"] == "target"
     by_value = {d["value"]: d for d in targets.values()}
     assert (by_value[6.5]["indicator"], by_value[6.5]["unit"], by_value[6.5]["comparator"]) == (
-        "地区生产总值增速", "%", ">=")
+        "地区生产总值增速",
+        "%",
+        ">=",
+    )
     assert (by_value[2400.0]["indicator"], by_value[2400.0]["unit"], by_value[2400.0]["comparator"]) == (
-        "地区生产总值", "亿元", ">")
+        "地区生产总值",
+        "亿元",
+        ">",
+    )
     assert by_value[900.0]["label"] == "固定资产投资不低于900亿元(2024)"
 
 
@@ -150,10 +172,13 @@ def test_subjects_follow_the_sections(analyse: Analyse, fixture_text: Callable[[
 def test_same_name_meetings_share_a_node_with_one_edge_per_organiser(analyse: Analyse) -> None:
     """Events are keyed by name (as the annotation guidelines key them); who convened which
     session, and when, stays on the held_event edges."""
-    graph = graph_of(analyse, {
-        "jx": "1月9日，武汉市江夏区第三届人民代表大会第四次会议开幕。",
-        "wj": "1月12日，苏州市吴江区第三届人民代表大会第四次会议开幕。",
-    })
+    graph = graph_of(
+        analyse,
+        {
+            "jx": "1月9日，武汉市江夏区第三届人民代表大会第四次会议开幕。",
+            "wj": "1月12日，苏州市吴江区第三届人民代表大会第四次会议开幕。",
+        },
+    )
     events = [n for n, d in graph.nodes(data=True) if d["type"] == "Event"]
     assert len(events) == 1
     held = {u: d.get("date", "") for u, v, d in graph.edges(data=True) if d["relation"] == "held_event"}

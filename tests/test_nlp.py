@@ -59,7 +59,11 @@ def test_sentences_split_at_end_punctuation(analyse: Analyse) -> None:
     """。！？； end a sentence, a comma does not."""
     doc = analyse("萧山区召开大会。会议要加快发展！林则安出席，顾晓岚主持；陆一鸣讲话？", DATE)
     assert [s.text for s in doc.sents] == [
-        "萧山区召开大会。", "会议要加快发展！", "林则安出席，顾晓岚主持；", "陆一鸣讲话？"]
+        "萧山区召开大会。",
+        "会议要加快发展！",
+        "林则安出席，顾晓岚主持；",
+        "陆一鸣讲话？",
+    ]
 
 
 def test_closing_quote_stays_with_its_sentence(analyse: Analyse) -> None:
@@ -88,7 +92,8 @@ def test_fixture_section_headings(fixture_docs: dict[str, Doc], expected: dict) 
     """suzhou.txt has two "@X区" sections, each bound to its district."""
     sections = [s for s in fixture_docs["suzhou"]._.sections if s.heading in expected["suzhou"]["headings"]]
     assert [(s.heading, s.district) for s in sections] == [
-        (name, ("District", name)) for name in expected["suzhou"]["headings"]]
+        (name, ("District", name)) for name in expected["suzhou"]["headings"]
+    ]
 
 
 def test_dateline_gives_the_date_and_year(case: tuple[Doc, dict]) -> None:
@@ -100,8 +105,11 @@ def test_dateline_gives_the_date_and_year(case: tuple[Doc, dict]) -> None:
 
 @pytest.mark.parametrize(
     "dateline, date",
-    [("2023-12-05 08:30 来源:萧山发布", "2023-12-05"), ("2023年12月5日 萧山日报", "2023-12-05"),
-     ("2023/12/05", "2023-12-05")],
+    [
+        ("2023-12-05 08:30 来源:萧山发布", "2023-12-05"),
+        ("2023年12月5日 萧山日报", "2023-12-05"),
+        ("2023/12/05", "2023-12-05"),
+    ],
 )
 def test_dateline_formats(analyse: Analyse, dateline: str, date: str) -> None:
     doc = analyse(f"萧山区部署明年工作\n{dateline}\n\n萧山区召开会议。")
@@ -119,8 +127,10 @@ def test_given_date_wins_over_the_dateline(analyse: Analyse) -> None:
 
 @pytest.mark.parametrize(
     "text, year",
-    [("今年是“十四五”开局之年，萧山区力争固定资产投资突破700亿元。", 2021),
-     ("2023年，萧山区地区生产总值增长6%。2023年萧山区固定资产投资增长8%。", 2023)],
+    [
+        ("今年是“十四五”开局之年，萧山区力争固定资产投资突破700亿元。", 2021),
+        ("2023年，萧山区地区生产总值增长6%。2023年萧山区固定资产投资增长8%。", 2023),
+    ],
 )
 def test_year_without_a_dateline(analyse: Analyse, text: str, year: int) -> None:
     """No dateline: a 十X五 opening year, else the year the text mentions most."""
@@ -206,8 +216,9 @@ def test_two_names_after_city_leaders(analyse: Analyse) -> None:
     assert [m.text for m in mentions(doc, "Official")] == ["沈建华", "陆一鸣"]
 
 
-@pytest.mark.parametrize("byline", ["记者 许文静", "萧山日报记者许文静报道。",
-                                    "本报记者 许文静 通讯员 陈小菲"])
+@pytest.mark.parametrize(
+    "byline", ["记者 许文静", "萧山日报记者许文静报道。", "本报记者 许文静 通讯员 陈小菲"]
+)
 def test_reporter_bylines_are_not_officials(analyse: Analyse, byline: str) -> None:
     doc = analyse(f"萧山区召开会议。\n{byline}", DATE)
     assert mentions(doc, "Official") == []
@@ -231,10 +242,12 @@ def test_fixture_platforms_and_projects(case: tuple[Doc, dict]) -> None:
 
 @pytest.mark.parametrize(
     "text, name",
-    [("萧山区将加快建设湘湖开发区。", "湘湖开发区"),
-     ("江夏区要推进庙山大健康产业园提质增效。", "庙山大健康产业园"),
-     ("萧山区全力推进通城大道快速路项目。", "通城大道快速路项目"),
-     ("吴江区依托太湖新城集聚创新资源。", "太湖新城")],
+    [
+        ("萧山区将加快建设湘湖开发区。", "湘湖开发区"),
+        ("江夏区要推进庙山大健康产业园提质增效。", "庙山大健康产业园"),
+        ("萧山区全力推进通城大道快速路项目。", "通城大道快速路项目"),
+        ("吴江区依托太湖新城集聚创新资源。", "太湖新城"),
+    ],
 )
 def test_names_start_after_the_verb(analyse: Analyse, text: str, name: str) -> None:
     """The left boundary of a name is the verb or preposition before it (加快建设|X开发区)."""
@@ -282,7 +295,10 @@ def test_sector_list_gives_every_item(analyse: Analyse) -> None:
     doc = analyse("萧山区将培育壮大集成电路、生物医药、智能装备等新兴产业。", DATE)
     assert [m.text for m in mentions(doc, "Industry")] == ["集成电路", "生物医药", "智能装备"]
     assert set(relations(doc, "develops_industry")) == {
-        ("萧山区", "集成电路"), ("萧山区", "生物医药"), ("萧山区", "智能装备")}
+        ("萧山区", "集成电路"),
+        ("萧山区", "生物医药"),
+        ("萧山区", "智能装备"),
+    }
 
 
 def test_sector_word_outside_a_sector_clause_is_not_an_industry(analyse: Analyse) -> None:
@@ -303,8 +319,11 @@ def test_fixture_events_with_organiser_and_date(case: tuple[Doc, dict]) -> None:
     for event in want["events"]:
         assert event["name"] in names(doc, "Event")
         assert (event["organiser"], event["name"]) in held
-        dates = {r.attrs.get("date") for r in doc._.relations
-                 if r.relation == "held_event" and r.tail[1] == event["name"]}
+        dates = {
+            r.attrs.get("date")
+            for r in doc._.relations
+            if r.relation == "held_event" and r.tail[1] == event["name"]
+        }
         assert event["date"] in dates
 
 
@@ -324,8 +343,13 @@ def test_meeting_date_from_the_sentence(analyse: Analyse) -> None:
 
 @pytest.mark.parametrize(
     "verb, speaks",
-    [("作讲话", True), ("主持会议", True), ("作政府工作报告", True),
-     ("出席会议", False), ("参加会议", False)],
+    [
+        ("作讲话", True),
+        ("主持会议", True),
+        ("作政府工作报告", True),
+        ("出席会议", False),
+        ("参加会议", False),
+    ],
 )
 def test_spoke_at_only_with_speaking_or_chairing(analyse: Analyse, verb: str, speaks: bool) -> None:
     doc = analyse(f"萧山区召开全区高质量发展大会。萧山区委书记林则安{verb}。", DATE)
@@ -359,8 +383,15 @@ def test_fixture_targets(case: tuple[Doc, dict]) -> None:
 
 @pytest.mark.parametrize(
     "phrase, comparator",
-    [("突破900亿元", ">"), ("超900亿元", ">"), ("超过900亿元", ">"), ("不低于900亿元", ">="),
-     ("900亿元以上", ">="), ("900亿元左右", "~"), ("达到900亿元", "=")],
+    [
+        ("突破900亿元", ">"),
+        ("超900亿元", ">"),
+        ("超过900亿元", ">"),
+        ("不低于900亿元", ">="),
+        ("900亿元以上", ">="),
+        ("900亿元左右", "~"),
+        ("达到900亿元", "="),
+    ],
 )
 def test_comparators(analyse: Analyse, phrase: str, comparator: str) -> None:
     doc = analyse(f"萧山区力争今年固定资产投资{phrase}。", DATE)
@@ -384,9 +415,11 @@ def test_growth_rate_is_its_own_target(analyse: Analyse) -> None:
 
 @pytest.mark.parametrize(
     "text, year, status",
-    [("萧山区力争今年固定资产投资突破900亿元。", 2024, "target"),
-     ("萧山区到2027年数字经济核心产业增加值达到900亿元左右。", 2027, "target"),
-     ("过去一年，萧山区固定资产投资同比增长8.1%，总额达900亿元。", 2023, "actual")],
+    [
+        ("萧山区力争今年固定资产投资突破900亿元。", 2024, "target"),
+        ("萧山区到2027年数字经济核心产业增加值达到900亿元左右。", 2027, "target"),
+        ("过去一年，萧山区固定资产投资同比增长8.1%，总额达900亿元。", 2023, "actual"),
+    ],
 )
 def test_year_and_status(analyse: Analyse, text: str, year: int, status: str) -> None:
     """今年 is the document's year, 到2027年 a plan horizon, 过去一年 the year before (a result)."""
@@ -423,7 +456,8 @@ def test_ents_match_mentions(case: tuple[Doc, dict]) -> None:
     doc, _ = case
     assert doc.ents
     assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
-        (m.start, m.end, m.label) for m in doc._.mentions]
+        (m.start, m.end, m.label) for m in doc._.mentions
+    ]
     for m in doc._.mentions:  # quoted names drop their quotes: “湘湖蓝”工程 -> 湘湖蓝工程
         assert clean_name(doc.text[m.start : m.end]) == m.text
 
@@ -438,4 +472,6 @@ def test_longer_name_wins_over_the_place_inside_it(analyse: Analyse) -> None:
     """萧山经济技术开发区 is one Platform, not 萧山 + the rest."""
     doc = analyse("萧山区将加快建设萧山经济技术开发区。", DATE)
     assert [(e.text, e.label_) for e in doc.ents] == [
-        ("萧山区", "District"), ("萧山经济技术开发区", "Platform")]
+        ("萧山区", "District"),
+        ("萧山经济技术开发区", "Platform"),
+    ]

@@ -52,7 +52,9 @@ def count(paths: list[Path]) -> tuple[Counter, Counter]:
 def main(argv: list[str]) -> None:
     in_name, after_name = count([Path(p) for p in argv])
     out = Path(__file__).with_name("name_chars.tsv")
-    rows = ["# char\tin_given_name\tafter_name  (counts; built by build_name_chars.py from MSRA NER PER spans)"]
+    rows = [
+        "# char\tin_given_name\tafter_name  (counts; built by build_name_chars.py from MSRA NER PER spans)"
+    ]
     for ch in sorted(set(in_name) | set(after_name)):
         if in_name[ch] + after_name[ch] >= 2:
             rows.append(f"{ch}\t{in_name[ch]}\t{after_name[ch]}")
