@@ -11,8 +11,8 @@ except PackageNotFoundError:  # running from a source tree
 
 
 def build(*args, **kwargs):
-    """Build a graph; see plankg.build.build (imported lazily: spaCy is slow to import)."""
-    from .build import build as _build
+    """Build a graph; see plankg.api.build (imported lazily: spaCy is slow to import)."""
+    from .api import build as _build
 
     return _build(*args, **kwargs)
 

@@ -42,7 +42,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
 
     from nlp.pipeline import PipelineMissing
 
-    from .build import build as run_build
+    from .api import build as run_build
     from .sources import InputError
 
     def progress(facts, total: int):
@@ -85,7 +85,7 @@ def evaluate(gold_dir: Path, graph_path: Path | None, errors: bool) -> None:
     """Score against gold files in GOLD_DIR and list false positives and misses by type."""
     import networkx as nx
 
-    from .build import build as run_build
+    from .api import build as run_build
     from .evaluate import format_report, load_gold, score
     from .sources import Document
 
