@@ -14,7 +14,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention
+from .facts import Mention, text_of
 from .lexicon import divisions
 
 ZONES = ("开发区", "经开区", "高新区", "新区", "自贸区", "示范区", "合作区")
@@ -77,7 +77,7 @@ def sentence_district(mentions: list[Mention], text: str, sent_start: int) -> Me
 class ContextTracker:
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
-        text = doc.text  # built from the tokens on every access: read it once
+        text = text_of(doc)
         districts = [m for m in mentions if m.label == "District"]
         main = main_district(districts)
         # a development zone with its own 党工委/管委会 acts as a district (GUIDELINES: hard cases)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention
+from .facts import Mention, text_of
 from .lexicon import Division, LongestMatcher, divisions, word_set
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
@@ -47,7 +47,7 @@ class DistrictRecognizer:
         self.vocabulary = word_set("common_words.txt")
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         full_hits = list(self.full.finditer(text))
         full_names = {name for _, _, name in full_hits}
         candidates: list[tuple[int, int, str, list[Division], bool]] = []

@@ -65,6 +65,15 @@ class Section:
     district: tuple[str, str] | None = None
 
 
+def text_of(doc: Doc) -> str:
+    """The document's text, read once per Doc: `doc.text` joins all tokens on every access,
+    and the recognisers read it many times. Retokenising never changes the text."""
+    cached = doc.user_data.get("plankg_text")
+    if cached is None:
+        cached = doc.user_data["plankg_text"] = doc.text
+    return cached
+
+
 def register_extensions() -> None:
     """Idempotently declare the Doc extensions plankg uses."""
     defaults = {

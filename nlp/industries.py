@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention
+from .facts import Mention, text_of
 from .lexicon import LongestMatcher, industries, read_lines
 
 ITEM_SEP = re.compile(r"[、]|和|及|与")
@@ -57,7 +57,7 @@ class IndustryRecognizer:
         self.lead = LongestMatcher(read_lines("industry_lead_words.txt"))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
         seen: set[tuple[int, int]] = set()
         named = [(m.start, m.end) for m in mentions if m.label != "District"]

@@ -40,14 +40,20 @@ class LongestMatcher:
     """
 
     def __init__(self, words: Iterable[str]):
-        self.words = set(words)
+        self.words = {w for w in words if w}
         self.lengths = sorted({len(w) for w in self.words}, reverse=True)
-        self.first_chars = {w[0] for w in self.words}
+        # lengths of the words behind each first character: most positions fail on one lookup
+        by_first: dict[str, set[int]] = {}
+        for w in self.words:
+            by_first.setdefault(w[0], set()).add(len(w))
+        self.by_first = {ch: sorted(ns, reverse=True) for ch, ns in by_first.items()}
+        self.first_chars = set(self.by_first)
 
     def match_at(self, text: str, i: int) -> str | None:
-        if i >= len(text) or text[i] not in self.first_chars:
+        lengths = self.by_first.get(text[i]) if i < len(text) else None
+        if not lengths:
             return None
-        for n in self.lengths:
+        for n in lengths:
             piece = text[i : i + n]
             if len(piece) == n and piece in self.words:
                 return piece
@@ -135,12 +141,18 @@ class DivisionIndex:
     by_name: dict[str, list[Division]] = field(default_factory=dict)
     by_short: dict[str, list[Division]] = field(default_factory=dict)
 
+    _ancestors: dict[str, list[Division]] = field(default_factory=dict)
+
     def ancestors(self, division: Division) -> list[Division]:
-        out, code = [], division.parent
-        while code and code in self.by_code:
-            out.append(self.by_code[code])
-            code = self.by_code[code].parent
-        return out
+        """Containing divisions, nearest first (cached: asked for again and again)."""
+        cached = self._ancestors.get(division.code)
+        if cached is None:
+            cached, code = [], division.parent
+            while code and code in self.by_code:
+                cached.append(self.by_code[code])
+                code = self.by_code[code].parent
+            self._ancestors[division.code] = cached
+        return cached
 
     def is_inside(self, child: Division, parent: Division) -> bool:
         return any(a.code == parent.code for a in self.ancestors(child))

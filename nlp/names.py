@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention
+from .facts import Mention, text_of
 from .lexicon import LongestMatcher, name_suffixes, read_lines, read_table, word_set
 
 MAX_NAME = 24
@@ -82,7 +82,7 @@ class NameRecognizer:
         self.figure_before = re.compile(rf"\d(?:\.\d+)?\s*(?:万|亿)?(?:{units})$")
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
         districts = [m for m in mentions if m.label == "District"]
         found: list[Mention] = []

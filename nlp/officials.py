@@ -19,7 +19,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention
+from .facts import Mention, text_of
 from .lexicon import read_table, surnames, titles, word_set
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -53,7 +53,12 @@ def name_char_odds() -> dict[str, tuple[int, int]]:
 
 def name_at(text: str, i: int) -> str | None:
     """A personal name starting at i, or None."""
-    family = next((s for s in sorted(surnames(), key=len, reverse=True) if text.startswith(s, i)), None)
+    names = surnames()
+    family = (
+        text[i : i + 2]
+        if text[i : i + 2] in names
+        else (text[i] if i < len(text) and text[i] in names else None)
+    )
     if not family or len(family) > 2:
         return None
     j = i + len(family)
@@ -95,7 +100,7 @@ class OfficialRecognizer:
         self.titles = titles()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
         found: list[Mention] = []
         district_at: dict[int, Mention] = {}

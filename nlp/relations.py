@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention, Relation
+from .facts import Mention, Relation, text_of
 from .lexicon import divisions, read_lines
 from .officials import LEVEL_CHARS
 
@@ -27,7 +27,7 @@ class RelationLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
-        text = doc.text  # built from the tokens on every access: read it once
+        text = text_of(doc)
         focus = doc._.focus or {}
         sents = list(doc.sents)
         rels: list[Relation] = []

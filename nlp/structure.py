@@ -15,7 +15,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Section
+from .facts import Section, text_of
 
 SENT_END = set("。！？!?；;")
 HEADING_MAX = 24
@@ -120,7 +120,7 @@ class DocumentStructure:
     """Sets sentence starts, sections and the document's date/year."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         starts = {s for s, _ in sentence_bounds(text)}
         # one array write: setting token.is_sent_start one by one re-checks the whole Doc each time
         flags = numpy.array([[1 if t.i == 0 or t.idx in starts else -1] for t in doc], dtype="int64").astype(

@@ -18,7 +18,7 @@ import cn2an
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import TargetFact
+from .facts import TargetFact, text_of
 from .lexicon import LongestMatcher, read_lines, read_table
 from .structure import plan_period
 
@@ -138,7 +138,7 @@ class TargetExtractor:
         self.after = sorted(((w, c) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0]))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         doc_year = doc._.year
         focus = doc._.focus or {}
         names = [m for m in (doc._.mentions or []) if m.label in ("Platform", "Project")]
