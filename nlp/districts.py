@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import Mention, text_of
-from .lexicon import Division, LongestMatcher, divisions, word_set
+from .lexicon import Division, LongestMatcher, divisions, short_forms, word_set
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
 # Statistical units that are development zones or farms, not administrative divisions: the
@@ -65,6 +65,15 @@ class DistrictRecognizer:
             if any(i in covered for i in range(s, e)) or form in self.not_places:
                 continue
             candidates.append((s, e, form, self.index.by_short[form], False))
+        # a town's short form (虎门 for 虎门镇) only once the text has named the town in full
+        accepted = {name for *_, name, _, is_full in candidates if is_full and not name.endswith(ZONE_SUFFIXES)}
+        towns = {name: [d for d in self.index.by_name[name] if d.level == "town"] for name in accepted}
+        town_forms = {f: divs for name, divs in towns.items() if divs for f in short_forms(name)}
+        if town_forms:
+            taken = covered | {i for s, e, *_ in candidates for i in range(s, e)}
+            for s, e, form in LongestMatcher(town_forms).finditer(text):
+                if not any(i in taken for i in range(s, e)):
+                    candidates.append((s, e, form, town_forms[form], False))
 
         # Divisions named in full anchor their own short forms and those of places inside them.
         anchors = [d for name in full_names for d in self.index.by_name[name]]

@@ -26,6 +26,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 NOT_NAME_CHARS = set(
     "的了在和与及等是为对从到向把被将也都又就还但而并或且之其这那我你他她它们个年月日市区县镇乡省"
 )
+# surnames that are far more often function words right after a title (委员和列席会议的同志)
+FUNCTION_SURNAMES = set("和与同向于从对把被将也都就还而并在及")
 NOT_POSTS = ("领导", "同志")
 LEVEL_CHARS = {
     "省": "province",
@@ -59,7 +61,7 @@ def name_at(text: str, i: int) -> str | None:
         if text[i : i + 2] in names
         else (text[i] if i < len(text) and text[i] in names else None)
     )
-    if not family or len(family) > 2:
+    if not family or len(family) > 2 or family in FUNCTION_SURNAMES:
         return None
     j = i + len(family)
     given = ""

@@ -24,6 +24,7 @@ from .structure import plan_period
 
 SCALES = "万亿|千亿|百亿|亿|千万|百万|万|千"
 CN_NUM = "零一二两三四五六七八九十百千"
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
 GROWTH = ("同比增长", "比上年增长", "增长", "增速", "增幅", "同比增加", "增加")
 LEAD_WORDS = (
@@ -105,7 +106,11 @@ PAST = (
     "上年",
 )
 FUTURE_STRONG = ("力争", "争取", "确保", "目标", "预期", "计划", "草案", "努力")
-FUTURE = ("将", "要", "推动", "到20", "拟", "今年", "明年", "提出", "明确")  # weak
+FUTURE = ("将", "要", "推动", "到20", "拟", "明年", "提出", "明确")  # weak
+INDICATOR_SYNONYMS = {"GDP": "地区生产总值", "gdp": "地区生产总值"}  # one name per indicator
+SYNONYMS = re.compile("|".join(INDICATOR_SYNONYMS))
+ENUMERATOR = re.compile(r"(?:^|(?<=[\s。；;，,]))?(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[、.．])(?!\d)")
+ACHIEVED = ("成功争取", "争取到", "已争取")
 YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*(?:年(?!\d)|(?=[:：]))")
 REL_YEAR = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "上一年": -1}
 QUOTED_SPAN = re.compile(r"“[^”]*”")
@@ -162,7 +167,7 @@ class TargetExtractor:
             subject = focus.get(s0)
             if s0 > 0 and text[s0 - 1] == "\n" and not self.list_line(text, s0):
                 mode = "actual"  # a new paragraph that is not a list item under a heading
-            mode = self.tense(sent_text) or mode
+            mode = self.tense(sent_text, weak=False) or mode  # weak cues (将, 要) speak for one sentence
             previous_indicator = ""
             clause_start = s0
             for m in self.figure.finditer(sent_text):
@@ -174,13 +179,19 @@ class TargetExtractor:
                 cstart = self.clause_start(text, start, s0)
                 if cstart > clause_start:
                     clause_start = cstart
+                enumerated = ENUMERATOR.search(text, clause_start, start)
+                if enumerated:  # "...加快1.新质生产力加快培育 新增市场主体": a list item starts anew
+                    clause_start = enumerated.end()
                 before = text[clause_start:start]
                 comparator, before = self.comparator_before(before)
                 after_cmp, consumed = self.comparator_after(text, end)
                 comparator = after_cmp or comparator or "="
+                own = self.subject_entity(text, names, clause_start, start)
+                own_names = tuple(m.text for m in names if own and m.key == own)
                 indicator, growth, named_after = self.indicator(
-                    before, text, end + consumed, previous_indicator, places
+                    before, text, end + consumed, previous_indicator, own_names + places, unit
                 )
+                indicator = SYNONYMS.sub(lambda x: INDICATOR_SYNONYMS[x.group(0)], indicator)
                 if not indicator:
                     clause_start = end + consumed
                     continue
@@ -188,9 +199,6 @@ class TargetExtractor:
                     h in indicator for h in MONEY_HINTS
                 ):
                     unit += "元"
-                if m.group("num")[-1] in "千百十" and unit.startswith("亿") and not m.group("num").isdigit():
-                    pass
-                own = self.subject_entity(text, names, clause_start, start)
                 clause_text = text[clause_start:start]
                 year = self.year(clause_text, sent_text, doc_year, running_year)
                 status = self.status(sent_text, year, doc_year, mode)
@@ -245,6 +253,8 @@ class TargetExtractor:
     def clause_start(self, text: str, pos: int, floor: int) -> int:
         i = pos
         while i > floor and not CLAUSE_END.match(text[i - 1]):
+            if text[i - 1] == " " and i - 2 >= floor and CJK_CHAR.match(text[i - 2]) and CJK_CHAR.match(text[i]):
+                break  # a space between two Chinese words separates items in scraped lists
             i -= 1
         return i
 
@@ -267,7 +277,13 @@ class TargetExtractor:
         return None, 0
 
     def indicator(
-        self, before: str, text: str, after_pos: int, previous: str, places: tuple[str, ...] = ()
+        self,
+        before: str,
+        text: str,
+        after_pos: int,
+        previous: str,
+        places: tuple[str, ...] = (),
+        unit: str = "",
     ) -> tuple[str, bool, int]:
         """(indicator, is growth rate, characters after the figure that named it)."""
         name = before.strip(" 、，,：:")
@@ -286,6 +302,8 @@ class TargetExtractor:
         for g in GROWTH:
             if name.endswith(g):
                 base = name[: -len(g)].rstrip("同比").strip(" 、，,") or previous
+                if unit != "%":  # 同比增加6万头: an absolute increase, not a rate
+                    return base + name[len(name[: -len(g)]) :], False, 0
                 return (base + "增速" if base else "增速"), True, 0
         if name in ("总量", "总额", "规模", "总数"):
             return previous or name, False, 0
@@ -355,14 +373,16 @@ class TargetExtractor:
         return prev_end.endswith((":", "：", "◢")) or len(line) <= 40
 
     @staticmethod
-    def tense(sent: str) -> str | None:
+    def tense(sent: str, weak: bool = True) -> str | None:
         """'target' for plans (力争, 将, 目标), 'actual' for results (已, 累计, 同比), None if silent."""
         sent = QUOTED_SPAN.sub("", sent).replace("即将", "")  # “项目争取年” is a name, not a plan
+        if any(w in sent for w in ACHIEVED):
+            return "actual"  # 成功争取: a plan that came true
         if any(w in sent for w in FUTURE_STRONG):
             return "target"
         if any(w in sent for w in PAST):
             return "actual"
-        if any(w in sent for w in FUTURE):
+        if weak and any(w in sent for w in FUTURE):
             return "target"
         return None
 
