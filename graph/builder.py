@@ -31,6 +31,9 @@ class EntityRecord:
     name: str
     aliases: list[str] = field(default_factory=list)
     attrs: dict = field(default_factory=dict)
+    # an external identity (a division code): records with one merge by it alone, so that
+    # namesakes in different cities (two 鼓楼区) stay apart and 鼓楼 never merges them
+    identity: str = ""
 
 
 @dataclass
@@ -86,8 +89,8 @@ class GraphBuilder:
     def add_entity(self, record: EntityRecord, doc_id: str) -> str:
         name = clean_name(record.name)
         aliases = {clean_name(a) for a in record.aliases} - {name, ""}
-        nid = None
-        for candidate in [name, *sorted(aliases)]:
+        nid = node_id(record.type, record.identity) if record.identity else None
+        for candidate in [] if nid else [name, *sorted(aliases)]:
             if (record.type, candidate) in self.alias_index:
                 nid = self.alias_index[(record.type, candidate)]
                 break
@@ -109,7 +112,7 @@ class GraphBuilder:
         for key, value in record.attrs.items():
             data.setdefault(key, value)
         for n in names:
-            self.alias_index[(record.type, n)] = nid
+            self.alias_index.setdefault((record.type, n), nid)
         return nid
 
     # -- edges ----------------------------------------------------------------------------

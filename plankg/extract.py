@@ -8,9 +8,19 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord, clean_name
-from nlp.lexicon import short_forms
+from nlp.lexicon import divisions, short_forms
 
 ALIAS_FOLD_TYPES = ("Platform", "Project", "Organization", "Event")
+
+
+def district_identity(name: str, code: str) -> str:
+    """The node key of a division: its name, or name#code for all but the first of namesakes
+    in the national gazetteer (朝阳区 in Beijing, 朝阳区#220104 in Changchun). Fixed by the
+    gazetteer, so the same division gets the same key in every build."""
+    namesakes = sorted(d.code for d in divisions().by_name.get(name, []))
+    if not code or not namesakes or code == namesakes[0]:
+        return name
+    return f"{name}#{code}"
 
 
 def fold_aliases(
@@ -54,6 +64,7 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
         if m.label == "District":
             record.attrs.setdefault("code", m.attrs.get("code", ""))
             record.attrs.setdefault("level", m.attrs.get("level", ""))
+            record.identity = record.identity or district_identity(key[1], m.attrs.get("code", ""))
             for form in short_forms(key[1]):
                 if form not in record.aliases:
                     record.aliases.append(form)
@@ -71,7 +82,11 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
         for label, name in (r.head, r.tail):
             key = canon((label, name))
             if key not in entities and label == "District":
-                entities[key] = EntityRecord("District", key[1], aliases=short_forms(key[1]))
+                namesakes = divisions().by_name.get(key[1], [])
+                code = namesakes[0].code if len(namesakes) == 1 else ""
+                entities[key] = EntityRecord(
+                    "District", key[1], aliases=short_forms(key[1]), identity=district_identity(key[1], code)
+                )
     relations = [
         RelationRecord(
             canon(r.head),

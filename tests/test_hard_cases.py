@@ -1,0 +1,89 @@
+"""Hard cases met while measuring extraction quality, each on sentences written for this test."""
+
+from __future__ import annotations
+
+from plankg.api import build
+from plankg.sources import Document
+
+
+def graph_of(*texts: str):
+    docs = [Document(f"d{i}", text) for i, text in enumerate(texts)]
+    return build(documents=docs).graph
+
+
+def labels(graph, node_type: str) -> set[str]:
+    return {d["label"] for _, d in graph.nodes(data=True) if d["type"] == node_type}
+
+
+def edges(graph, relation: str) -> set[tuple[str, str]]:
+    return {
+        (graph.nodes[u]["label"], graph.nodes[v]["label"])
+        for u, v, d in graph.edges(data=True)
+        if d["relation"] == relation
+    }
+
+
+def targets(graph) -> list[dict]:
+    return [d for _, d in graph.nodes(data=True) if d["type"] == "Target"]
+
+
+def test_namesake_districts_in_different_cities_stay_apart() -> None:
+    graph = graph_of(
+        "2024年3月1日，北京市朝阳区召开会议。朝阳区委书记王立新表示要加快建设望京科技园。",
+        "2024年3月2日，长春市朝阳区召开会议。朝阳区区长李明表示要推进红旗街商圈建设。",
+    )
+    chaoyang = [n for n, d in graph.nodes(data=True) if d["label"] == "朝阳区"]
+    assert len(chaoyang) == 2
+    assert {(a, b) for a, b in edges(graph, "part_of")} == {("朝阳区", "北京市"), ("朝阳区", "长春市")}
+
+
+def test_a_development_zone_with_its_own_party_committee_acts_as_a_district() -> None:
+    graph = graph_of(
+        "3月5日，武汉经开区党工委书记王立新在经开区项目推进会上表示，武汉经开区将加快建设"
+        "智能网联汽车产业园，今年力争新签约项目50个。"
+    )
+    assert ("武汉经开区", "智能网联汽车产业园") in edges(graph, "has_platform")
+    assert ("武汉市", "武汉经开区") in edges(graph, "has_platform")
+    assert ("王立新", "武汉经开区党工委") in edges(graph, "holds_post")
+    [target] = targets(graph)
+    assert (target["value"], target["unit"], target["status"]) == (50.0, "个", "target")
+
+
+def test_sectors_are_whole_list_items() -> None:
+    graph = graph_of(
+        "2024年，江宁区将大力发展以现代物流业为重点、软件信息服务业和现代商贸业共同发展的服务业体系，"
+        "培育壮大集成电路、智能电网等新兴产业。"
+    )
+    assert {"现代物流业", "现代商贸业", "集成电路", "智能电网"} <= labels(graph, "Industry")
+    assert "商贸" not in labels(graph, "Industry")
+
+
+def test_intercity_lines_sharing_a_suffix_are_separate_projects() -> None:
+    graph = graph_of("2024年，宝安区将加快推进深江、深珠、穗莞城际建设，推动20号线通车。")
+    assert {"深江城际", "深珠城际", "穗莞城际", "20号线"} <= labels(graph, "Project")
+
+
+def test_headline_gdp_and_body_figure_are_one_target() -> None:
+    graph = graph_of(
+        "南山区委书记：推动今年GDP增长6%以上\n2024-02-20\n会议提出，推动今年南山区地区生产总值增长6%以上。"
+    )
+    found = [t for t in targets(graph) if t["value"] == 6.0]
+    assert len(found) == 1
+    assert found[0]["indicator"] == "地区生产总值增速"
+
+
+def test_a_plan_that_came_true_is_actual() -> None:
+    graph = graph_of("2024年12月20日\n过去一年，海曙区成功争取专项债资金15亿元，限上零售额增长4.2%。")
+    assert {t["status"] for t in targets(graph)} == {"actual"}
+
+
+def test_absolute_increase_is_not_a_growth_rate() -> None:
+    graph = graph_of("2023年，阿荣旗肉羊存栏120万只，同比增加8万只。")
+    indicators = {t["indicator"] for t in targets(graph)}
+    assert not any(i.endswith("增速") for i in indicators)
+
+
+def test_a_meeting_name_keeps_its_verbs_and_scope() -> None:
+    graph = graph_of("2月18日，宁波市委召开全市民营经济高质量发展推进大会。")
+    assert "全市民营经济高质量发展推进大会" in labels(graph, "Event")
+    assert ("宁波市", "全市民营经济高质量发展推进大会") in edges(graph, "held_event")
