@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from nlp.pipeline import load
 
 from .extract import doc_to_facts
 from .sources import Document, InputError, iter_documents
+from .store import STORE_NAME, FactStore
 
 SAMPLE = Path(__file__).parent / "sample" / "sample_plan_news.txt"
 
@@ -25,6 +28,7 @@ class BuildResult:
     documents: int
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # doc id -> text as analysed
 
     @property
     def summary(self) -> dict[str, dict[str, int]]:
@@ -53,11 +57,15 @@ def build(
     progress: Callable[[Iterable, int], Iterable] | None = None,
     on_skip: Callable[[str], None] | None = None,
     documents: list[Document] | None = None,
+    update: bool = False,
+    n_process: int = 1,
 ) -> BuildResult:
     """Build one graph from .txt files, folders and JSONL files (the sample document by default).
 
     Unreadable documents are skipped with a message; an InputError is raised only when
-    nothing at all could be read.
+    nothing at all could be read. With an output folder, per-document facts are kept in
+    DIR/facts.sqlite; `update=True` adds the inputs to that store (replacing documents seen
+    again) and rebuilds the graph from it, without reading the earlier texts.
     """
     paths = [Path(p) for p in inputs] if inputs else [SAMPLE]
     skipped: list[str] = []
@@ -84,14 +92,31 @@ def build(
         seen[doc.doc_id] = n
         if n > 1:
             doc.doc_id = f"{doc.doc_id}-{n}"
-    facts = analyse(readable)
+    facts = analyse(readable, n_process=n_process)
     if progress is not None:
         facts = progress(facts, len(readable))
-    builder = GraphBuilder()
-    graph = builder.build(facts)
-    result = BuildResult(graph, len(readable), skipped)
-    if out_dir is not None:
-        result.written = write_all(graph, Path(out_dir), tuple(formats))
+    texts = {d.doc_id: d.text for d in readable}
+    if out_dir is None:
+        return BuildResult(GraphBuilder().build(facts), len(readable), skipped, texts=texts)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stored, pending = out / STORE_NAME, out / (STORE_NAME + ".tmp")
+    pending.unlink(missing_ok=True)
+    if update and stored.exists():
+        shutil.copyfile(stored, pending)
+    store = FactStore(pending)
+    try:
+        for _ in store.put_all(facts, texts):
+            pass
+        # the graph is always rebuilt from the store, in document-id order, so an update and
+        # a full build of the same documents give the same graph
+        graph = GraphBuilder().build(store)
+        texts = store.texts()
+    finally:
+        store.close()
+    result = BuildResult(graph, len(readable), skipped, texts=texts)
+    result.written = write_all(graph, out, tuple(formats), texts=texts)
+    os.replace(pending, stored)  # the store moves last: a failed build leaves the old one
     return result
 
 

@@ -1,0 +1,45 @@
+"""Incremental builds: adding documents to an existing output equals a full rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from plankg.api import build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def snapshot(graph: nx.MultiDiGraph) -> tuple:
+    nodes = sorted((n, d["label"], tuple(d["aliases"]), tuple(d["docs"])) for n, d in graph.nodes(data=True))
+    edges = sorted((u, v, k, tuple(d["docs"]), d.get("title", "")) for u, v, k, d in graph.edges(keys=True, data=True))
+    return nodes, edges
+
+
+def test_update_equals_full_rebuild(tmp_path: Path) -> None:
+    texts = sorted(FIXTURES.glob("*.txt"))
+    full = build(texts, out_dir=tmp_path / "full").graph
+    build(texts[:1], out_dir=tmp_path / "inc")
+    updated = build(texts[1:], out_dir=tmp_path / "inc", update=True)
+    assert updated.documents == len(texts) - 1  # only the new ones were read
+    assert snapshot(updated.graph) == snapshot(full)
+    assert (tmp_path / "inc" / "graph.graphml").read_bytes() == (tmp_path / "full" / "graph.graphml").read_bytes()
+
+
+def test_re_adding_a_document_replaces_its_facts(tmp_path: Path) -> None:
+    doc = tmp_path / "news.txt"
+    doc.write_text("2024年3月1日，杭州市萧山区召开会议，提出今年地区生产总值增长6%。", encoding="utf-8")
+    build([doc], out_dir=tmp_path / "out")
+    doc.write_text("2024年3月1日，杭州市萧山区召开会议，提出今年地区生产总值增长7%。", encoding="utf-8")
+    graph = build([doc], out_dir=tmp_path / "out", update=True).graph
+    values = sorted(d["value"] for _, d in graph.nodes(data=True) if d["type"] == "Target")
+    assert values == [7.0]
+
+
+def test_full_build_starts_a_new_store(tmp_path: Path) -> None:
+    texts = sorted(FIXTURES.glob("*.txt"))
+    build(texts[:2], out_dir=tmp_path)
+    graph = build(texts[2:], out_dir=tmp_path).graph
+    docs = {doc for _, d in graph.nodes(data=True) for doc in d["docs"]}
+    assert docs == {texts[2].stem}
