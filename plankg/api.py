@@ -115,7 +115,7 @@ def build(
     finally:
         store.close()
     result = BuildResult(graph, len(readable), skipped, texts=texts)
-    result.written = write_all(graph, out, tuple(formats), texts=texts)
+    result.written = write_all(graph, out, tuple(formats))
     os.replace(pending, stored)  # the store moves last: a failed build leaves the old one
     return result
 
