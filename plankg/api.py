@@ -44,6 +44,8 @@ def analyse(documents: Iterable[Document], batch_size: int = 16, n_process: int 
             doc = nlp.make_doc(d.text)
             doc._.doc_id = d.doc_id
             doc._.date = d.date
+            if d.original is not None and len(d.original) == len(d.text):
+                doc.user_data["plankg_original"] = d.original  # same offsets: provenance in the original
             yield doc, d.source
 
     for doc, source in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process):

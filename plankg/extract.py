@@ -87,6 +87,7 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
                 entities[key] = EntityRecord(
                     "District", key[1], aliases=short_forms(key[1]), identity=district_identity(key[1], code)
                 )
+    original = doc.user_data.get("plankg_original")
     relations = [
         RelationRecord(
             canon(r.head),
@@ -95,7 +96,7 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
             text[r.start : r.end].strip(),
             r.start,
             r.end,
-            dict(r.attrs),
+            dict(r.attrs, **({"sentence_original": original[r.start : r.end].strip()} if original else {})),
         )
         for r in doc._.relations or []
     ]

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -39,10 +40,28 @@ class InputError(Exception):
 @dataclass
 class Document:
     doc_id: str
-    text: str
+    text: str  # what is analysed: normalised, and Simplified Chinese
     date: str | None = None
     source: str = ""
     encoding: str = "utf-8"
+    original: str | None = None  # the Traditional Chinese text, when `text` is its conversion
+
+
+@cache
+def _to_simplified():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def simplify(doc: Document) -> Document:
+    """Traditional Chinese is analysed in Simplified form; the original stays for provenance."""
+    converted = _to_simplified().convert(doc.text)
+    changed = sum(a != b for a, b in zip(doc.text, converted, strict=False))
+    cjk = sum(1 for ch in doc.text if "\u4e00" <= ch <= "\u9fff") or 1
+    if changed / cjk >= 0.02:
+        doc.original, doc.text = doc.text, converted
+    return doc
 
 
 def normalise(text: str) -> str:
@@ -184,7 +203,7 @@ def iter_documents(inputs: list[Path]) -> Iterator[Document | InputError]:
             try:
                 items = read_jsonl(path) if suffix in JSONL_SUFFIXES else [read_text_file(path)]
                 for item in items:
-                    yield from ([item] if isinstance(item, InputError) else split_long(item))
+                    yield from ([item] if isinstance(item, InputError) else split_long(simplify(item)))
             except InputError as exc:
                 yield exc
             except OSError as exc:

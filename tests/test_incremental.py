@@ -43,3 +43,14 @@ def test_full_build_starts_a_new_store(tmp_path: Path) -> None:
     graph = build(texts[2:], out_dir=tmp_path).graph
     docs = {doc for _, d in graph.nodes(data=True) for doc in d["docs"]}
     assert docs == {texts[2].stem}
+
+
+def test_traditional_chinese_is_analysed_in_simplified_form(tmp_path: Path) -> None:
+    """A Big5 page in Traditional characters: names come out Simplified, the original sentence stays."""
+    page = tmp_path / "xiaoshan_big5.txt"
+    page.write_bytes("2024年2月25日，杭州市蕭山區召開高質量發展推進大會。蕭山區委書記林則安在會上講話。".encode("big5"))
+    graph = build([page]).graph
+    labels = {d["label"] for _, d in graph.nodes(data=True)}
+    assert {"萧山区", "林则安", "高质量发展推进大会"} <= labels
+    originals = [d.get("sentence_original", "") for *_, d in graph.edges(data=True)]
+    assert any("蕭山區委書記林則安" in s for s in originals)
