@@ -1,6 +1,6 @@
 """Benchmark: full build throughput against bare segmentation on the same text.
 
-    python bench/bench_build.py [--docs 100 1000] [--chars 2000] [--jobs 1]
+    python bench/bench_build.py [--docs 100 1000 10000] [--chars 2000] [--jobs 1]
 
 Synthetic corpora are made by recombining the paragraphs of the bundled sample and the
 test fixtures (about `--chars` characters a document), so the numbers are reproducible
@@ -81,6 +81,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--docs", type=int, nargs="+", default=[100])
     parser.add_argument("--chars", type=int, default=2000)
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes for the extraction map")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import plankg
@@ -97,7 +98,7 @@ def main(argv: list[str]) -> int:
             chars = sum(len(t) for t in texts)
             seg = bare_segmentation(texts)
             t0 = time.perf_counter()
-            plankg.build([corpus], out_dir=Path(tmp) / "out")
+            plankg.build([corpus], out_dir=Path(tmp) / "out", n_process=args.jobs)
             elapsed = time.perf_counter() - t0
             speed = chars / elapsed
             jieba = seg.get("jieba_chars_per_s")

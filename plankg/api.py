@@ -61,6 +61,8 @@ def build(
     documents: list[Document] | None = None,
     update: bool = False,
     n_process: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build one graph from .txt files, folders and JSONL files (the sample document by default).
 
@@ -94,7 +96,16 @@ def build(
         seen[doc.doc_id] = n
         if n > 1:
             doc.doc_id = f"{doc.doc_id}-{n}"
-    facts = analyse(readable, n_process=n_process)
+    if engine == "dask":
+        from .distributed import analyse_on_dask
+
+        facts = analyse_on_dask(readable, scheduler=scheduler, workers=max(n_process, 2))
+    elif n_process > 1:
+        from .distributed import analyse_in_processes
+
+        facts = analyse_in_processes(readable, n_process)
+    else:
+        facts = analyse(readable)
     if progress is not None:
         facts = progress(facts, len(readable))
     texts = {d.doc_id: d.text for d in readable}
