@@ -1,4 +1,4 @@
-"""GraphML export: the file the scorer (score.py), networkx and Gephi read.
+"""GraphML export: the file the scorer (score.py), networkx, igraph and Gephi read.
 
 GraphML can only carry scalar values and Gephi needs a label on everything, so the model graph is first
 flattened into a plain copy:
@@ -7,10 +7,19 @@ flattened into a plain copy:
 * evidence is flattened to its first supporting sentence (`sentence`, `doc`, `start`, `end`) in a stable
   order; `docs` lists every supporting document and the integer `weight` (>= 1) counts them;
 * every node and edge gets a non-empty `label` (edge label = relation);
-* edges get unique ids e0, e1, ... (networkx would reuse the multigraph keys) in sorted order, so the same
-  graph always gives byte-identical files;
-* `year`, `start`, `end`, `weight` are integers, `value` a double; None is omitted, never written as "None";
+* nodes get Gephi's visual attributes: integer `r`, `g`, `b` (0-255, one colour per `type`, see
+  exports/style.py) and `size` (from the degree);
+* edges get unique ids e0, e1, ... in sorted order, so the same graph always gives byte-identical files;
+* `year`, `start`, `end`, `weight`, `r`, `g`, `b` are integers, `value` and `size` doubles; None is
+  omitted, never written as "None";
 * each attribute name has one type per scope (mixed types are widened: int+float -> double, else string).
+
+The XML is written here rather than by networkx because Gephi needs two things networkx cannot write: the
+relation in the XML attribute `label` of every <edge> (Gephi's importer takes it as the edge type; parallel
+edges of one type between the same nodes are merged into one, so without it a pair's part_of and
+has_project would collapse), and edge ids that are unique over the file (networkx writes the multigraph
+keys, which repeat). Keys are declared for="node" or for="edge" only (Gephi ignores for="all" keys when it
+maps label/size/r/g/b/weight).
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ import os
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
@@ -39,10 +49,11 @@ from .common import (
     str_list,
     supporting_docs,
 )
+from .style import node_size, type_color
 
 SEPARATOR = "|"
-_INT_FIELDS = ("year", "start", "end", "weight")
-_FLOAT_FIELDS = ("value",)
+_INT_FIELDS = ("year", "start", "end", "weight", "r", "g", "b")
+_FLOAT_FIELDS = ("value", "size")
 # Handled explicitly below; anything else the builder adds is passed through as a scalar.
 _NODE_FIELDS = (
     "type",
@@ -60,6 +71,10 @@ _NODE_FIELDS = (
     "start",
     "end",
     "evidence",
+    "r",
+    "g",
+    "b",
+    "size",
 )
 _EDGE_FIELDS = (
     "relation",
@@ -122,7 +137,7 @@ def _extras(out: dict[str, Any], data: Mapping[str, Any], known: tuple[str, ...]
             out[name] = value
 
 
-def _flat_node(node: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+def _flat_node(node: Any, data: Mapping[str, Any], degree: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {}
     node_type, _ = split_node_id(node, data)
     label = node_label(node, data)
@@ -134,6 +149,9 @@ def _flat_node(node: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("indicator", "value", "unit", "comparator", "year", "status"):
         _put(out, name, data.get(name))
     _evidence_fields(out, evidence)
+    for name, value in zip(("r", "g", "b"), type_color(node_type), strict=True):
+        _put(out, name, value)
+    _put(out, "size", node_size(degree))
     _extras(out, data, _NODE_FIELDS)
     return out
 
@@ -169,14 +187,19 @@ def _unify_types(items: list[dict[str, Any]]) -> None:
                 attrs[name] = target(attrs[name])
 
 
+def _node_id(node: Any) -> str:
+    """The node id as written: never empty (Gephi skips such a node and aborts on an edge to it)."""
+    return clean_text(node).strip() or "_"
+
+
 def to_plain_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A scalar-only copy of `graph`, nodes and edges in sorted order, edges keyed e0, e1, ...
 
     The edge keys become the GraphML edge ids (networkx writes the key as the id of a multigraph edge).
     """
     plain = nx.MultiDiGraph()
-    nodes = [(str(n), _flat_node(n, d)) for n, d in sorted_nodes(graph)]
-    edges = [(str(u), str(v), _flat_edge(k, d)) for u, v, k, d in sorted_edges(graph)]
+    nodes = [(_node_id(n), _flat_node(n, d, graph.degree(n))) for n, d in sorted_nodes(graph)]
+    edges = [(_node_id(u), _node_id(v), _flat_edge(k, d)) for u, v, k, d in sorted_edges(graph)]
     _unify_types([attrs for _, attrs in nodes])
     _unify_types([attrs for _, _, attrs in edges])
     plain.add_nodes_from(nodes)
@@ -185,10 +208,79 @@ def to_plain_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return plain
 
 
+_XML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
+
+
+def _text(value: Any) -> str:
+    """A scalar as GraphML text: booleans lower case, floats in Python's shortest round-trip form."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return clean_text(value)
+
+
+def _attr(value: str) -> str:
+    """A double-quoted XML attribute value (newlines and tabs kept as character references)."""
+    return '"' + escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}) + '"'
+
+
+def _body(value: str) -> str:
+    return escape(value, {"\r": "&#13;"})
+
+
+def _keys(scope: str, items: list[dict[str, Any]], known: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(key id, attribute name, GraphML type) of a scope: the known fields in order, then the rest sorted."""
+    types: dict[str, type] = {}
+    for attrs in items:
+        for name, value in attrs.items():
+            types.setdefault(name, type(value))
+    order = [n for n in dict.fromkeys(known) if n in types] + sorted(n for n in types if n not in known)
+    return [(f"{scope}_{name}", name, _XML_TYPES.get(types[name], "string")) for name in order]
+
+
+def serialise(plain: nx.MultiDiGraph, fh: IO[bytes]) -> None:
+    """Write the plain graph (see to_plain_graph) as GraphML to a binary file handle."""
+    node_known = ("label", "type", "r", "g", "b", "size") + _NODE_FIELDS
+    edge_known = ("label", "relation", "weight") + _EDGE_FIELDS
+    node_keys = _keys("node", [d for _, d in plain.nodes(data=True)], node_known)
+    edge_keys = _keys("edge", [d for _, _, d in plain.edges(data=True)], edge_known)
+    lines = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    ]
+    for scope, keys in (("node", node_keys), ("edge", edge_keys)):
+        for key_id, name, xml_type in keys:
+            lines.append(
+                f"  <key id={_attr(key_id)} for={_attr(scope)} attr.name={_attr(name)} "
+                f"attr.type={_attr(xml_type)} />"
+            )
+    lines.append('  <graph edgedefault="directed">')
+
+    def data_lines(attrs: Mapping[str, Any], keys: list[tuple[str, str, str]]) -> None:
+        for key_id, name, _ in keys:
+            if name in attrs:
+                lines.append(f"      <data key={_attr(key_id)}>{_body(_text(attrs[name]))}</data>")
+
+    for node, attrs in plain.nodes(data=True):
+        lines.append(f"    <node id={_attr(node)}>")
+        data_lines(attrs, node_keys)
+        lines.append("    </node>")
+    for u, v, key, attrs in plain.edges(keys=True, data=True):
+        lines.append(
+            f"    <edge id={_attr(str(key))} source={_attr(u)} target={_attr(v)} "
+            f"label={_attr(str(attrs['label']))}>"
+        )
+        data_lines(attrs, edge_keys)
+        lines.append("    </edge>")
+    lines += ["  </graph>", "</graphml>", ""]
+    fh.write("\n".join(lines).encode("utf-8"))
+
+
 def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write `graph` as GraphML atomically; return the path."""
     plain = to_plain_graph(graph)
     with atomic_open(path, "wb") as fh:
-        # The pure-Python writer, not lxml's: the bytes must not depend on whether lxml is installed.
-        nx.write_graphml_xml(plain, fh, encoding="utf-8", prettyprint=True)
+        serialise(plain, fh)
     return Path(path)

@@ -105,15 +105,26 @@ class ContextTracker:
                 for m in districts
                 if section.start - 1 <= m.start < section.start + len(section.heading) + 4
             ]
-            section.district = in_heading[0].key if in_heading and section.heading else None
+            # "@荔湾区" names its section's district; a headline naming places in passing does not
+            first = in_heading[0] if in_heading and section.heading else None
+            section.district = (
+                first.key
+                if first is not None
+                and section.heading.startswith(first.text)
+                and len(section.heading) <= len(first.text) + 6
+                else None
+            )
         unit_starts = [m.start for m in units]
-        current = main.key if main else None
+        # the unit a paragraph falls back to: the document's main district, or its section's
+        base = current = main.key if main else None
         section_i = -1
         for sent in doc.sents:
             while section_i + 1 < len(sections) and sections[section_i + 1].start <= sent.start_char:
                 section_i += 1
                 if sections[section_i].district:
-                    current = sections[section_i].district
+                    base = current = sections[section_i].district
+            if sent.start_char > 0 and "\n" in text[max(0, sent.start_char - 3) : sent.start_char]:
+                current = base  # a subject named in passing (长水街道成功创建...) ends with its paragraph
             here = units[bisect_left(unit_starts, sent.start_char) : bisect_left(unit_starts, sent.end_char)]
             named = sentence_district(here, text, sent.start_char)
             if named is not None:

@@ -66,7 +66,9 @@ class DistrictRecognizer:
                 continue
             candidates.append((s, e, form, self.index.by_short[form], False))
         # a town's short form (虎门 for 虎门镇) only once the text has named the town in full
-        accepted = {name for *_, name, _, is_full in candidates if is_full and not name.endswith(ZONE_SUFFIXES)}
+        accepted = {
+            name for *_, name, _, is_full in candidates if is_full and not name.endswith(ZONE_SUFFIXES)
+        }
         towns = {name: [d for d in self.index.by_name[name] if d.level == "town"] for name in accepted}
         town_forms = {f: divs for name, divs in towns.items() if divs for f in short_forms(name)}
         if town_forms:

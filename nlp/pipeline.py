@@ -18,6 +18,7 @@ from spacy.language import Language
 from . import context, districts, industries, names, officials, relations, resolve, structure, targets  # noqa: F401
 from .lexicon import DATA_DIR, divisions
 from .lexicon import industries as industry_words
+from .statistical import available as statistical_available
 
 PIPELINE_DIR = Path(__file__).parent / "models" / "plankg_zh"
 COMPONENTS = (
@@ -60,6 +61,8 @@ def create(pkuseg_model: Path | None) -> Language:
     else:
         nlp = spacy.blank("zh")
     for name in COMPONENTS:
+        if name == "plankg_resolve" and statistical_available():
+            nlp.add_pipe("plankg_statistical")  # optional layer (nlp/statistical.py); rules win overlaps
         nlp.add_pipe(name)
     return nlp
 

@@ -109,7 +109,9 @@ FUTURE_STRONG = ("力争", "争取", "确保", "目标", "预期", "计划", "�
 FUTURE = ("将", "要", "推动", "到20", "拟", "明年", "提出", "明确")  # weak
 INDICATOR_SYNONYMS = {"GDP": "地区生产总值", "gdp": "地区生产总值"}  # one name per indicator
 SYNONYMS = re.compile("|".join(INDICATOR_SYNONYMS))
-ENUMERATOR = re.compile(r"(?:^|(?<=[\s。；;，,]))?(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[、.．])(?!\d)")
+ENUMERATOR = re.compile(
+    r"(?:^|(?<=[\s。；;，,]))?(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[、.．])(?!\d)"
+)
 ACHIEVED = ("成功争取", "争取到", "已争取")
 YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*(?:年(?!\d)|(?=[:：]))")
 REL_YEAR = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "上一年": -1}
@@ -166,7 +168,7 @@ class TargetExtractor:
                 running_year = explicit
             subject = focus.get(s0)
             if s0 > 0 and text[s0 - 1] == "\n" and not self.list_line(text, s0):
-                mode = "actual"  # a new paragraph that is not a list item under a heading
+                mode = self.section_mode(doc, s0)  # a new paragraph: the tense of its section
             mode = self.tense(sent_text, weak=False) or mode  # weak cues (将, 要) speak for one sentence
             previous_indicator = ""
             clause_start = s0
@@ -253,7 +255,12 @@ class TargetExtractor:
     def clause_start(self, text: str, pos: int, floor: int) -> int:
         i = pos
         while i > floor and not CLAUSE_END.match(text[i - 1]):
-            if text[i - 1] == " " and i - 2 >= floor and CJK_CHAR.match(text[i - 2]) and CJK_CHAR.match(text[i]):
+            if (
+                text[i - 1] == " "
+                and i - 2 >= floor
+                and CJK_CHAR.match(text[i - 2])
+                and CJK_CHAR.match(text[i])
+            ):
                 break  # a space between two Chinese words separates items in scraped lists
             i -= 1
         return i
@@ -312,6 +319,7 @@ class TargetExtractor:
             verb = re.match(r"^(新开工|建成|新建改造|新建|改造|完成|开工|引进|新增|签约|启动)", head)
             category = tail or self.category_after(text, after_pos)
             return ((verb.group(1) if verb else "") + category).strip(), False, 0 if tail else len(category)
+        name = re.sub(r"(分别|均|共|合计)$", "", name)  # 城乡居民人均可支配收入分别达到…
         if not name or self.verbs_only(name):
             category = self.category_after(text, after_pos)
             if category:
@@ -363,6 +371,14 @@ class TargetExtractor:
             if any(w in scope for w in CURRENT_YEAR) and (running or doc_year):
                 return running or doc_year
         return running or doc_year
+
+    @staticmethod
+    def section_mode(doc: Doc, pos: int) -> str:
+        """二、2023年主要目标 heads plans; 一、2022年工作回顾 heads results; news reports results."""
+        heading = next((s.heading for s in doc._.sections or [] if s.start <= pos < s.end), "")
+        if re.search(r"目标|计划|安排|任务|打算|思路|部署|展望", heading):
+            return "target"
+        return "actual"
 
     @staticmethod
     def list_line(text: str, start: int) -> bool:

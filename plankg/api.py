@@ -128,7 +128,7 @@ def build(
     finally:
         store.close()
     result = BuildResult(graph, len(readable), skipped, texts=texts)
-    result.written = write_all(graph, out, tuple(formats))
+    result.written = write_all(graph, out, tuple(formats), texts=texts)
     os.replace(pending, stored)  # the store moves last: a failed build leaves the old one
     return result
 

@@ -14,6 +14,9 @@ import click
 from . import __version__
 
 FORMATS = ("graphml", "ttl")
+DEFAULT_FORMATS = FORMATS  # what `plankg build` writes without --format
+FORMATS = (*FORMATS, "jsonld", "nt", "nq")  # linked data on request: JSON-LD, N-Triples, N-Quads
+FORMATS = (*FORMATS, "gexf", "json")  # Gephi's GEXF and d3's node-link JSON on request (issue 5)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,7 +36,11 @@ def cli() -> None:
     help="Folder for graph.graphml and graph.ttl.",
 )
 @click.option(
-    "--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Repeatable; default: both."
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Repeatable; default: graphml and ttl.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
@@ -54,7 +61,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
         click.echo(f"plankg: warning: {message}", err=True)
 
     try:
-        result = run_build(list(inputs), out_dir, formats or FORMATS, progress=progress, on_skip=warn)
+        result = run_build(list(inputs), out_dir, formats or DEFAULT_FORMATS, progress=progress, on_skip=warn)
     except (InputError, PipelineMissing) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -146,6 +153,116 @@ def train_segmenter(
     click.echo(f"model: {model} ({segmenter.model_size_mb(model):.1f} MB)")
     if package:
         click.echo(f"pipeline: {package_pipeline(model)}")
+
+
+# ---------------------------------------------------------------- linked data (issue 4)
+
+
+@cli.command("validate")
+@click.argument("graph_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--shapes",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="SHACL shapes to use instead of the bundled exports/shapes.ttl.",
+)
+def validate_cmd(graph_file: Path, shapes: Path | None) -> None:
+    """Check GRAPH_FILE (.ttl/.nt/.nq/.jsonld) against plankg's SHACL shapes; exit 1 on violations."""
+    from .linkeddata import LinkedDataError, format_violations, validate
+
+    try:
+        conforms, violations = validate(graph_file, shapes)
+    except LinkedDataError as exc:
+        raise click.ClickException(str(exc)) from None
+    if violations:
+        click.echo(format_violations(violations))
+    errors = sum(v.severity == "Violation" for v in violations)
+    if conforms:
+        click.echo(f"{graph_file}: conforms to the plankg shapes")
+        return
+    click.echo(f"{graph_file}: {errors} violation{'s' if errors != 1 else ''}", err=True)
+    sys.exit(1)
+
+
+@cli.command("query")
+@click.argument("graph_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("query", nargs=1)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="json is the SPARQL 1.1 results format.",
+)
+def query_cmd(graph_files: tuple[Path, ...], query: str, fmt: str) -> None:
+    """Run a SPARQL QUERY (text, a .rq file, or a bundled example name) over GRAPH_FILES.
+
+    Common prefixes (pkg: org: prov: skos: schema: dcterms: oa: rdfs: xsd: ...) need no PREFIX lines.
+    """
+    from .linkeddata import LinkedDataError, format_result, load_store, read_query, run_query
+
+    try:
+        store = load_store(graph_files)
+        result = run_query(store, read_query(query))
+        click.echo(format_result(result, fmt))
+    except LinkedDataError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command("push")
+@click.argument("graph_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:7878/store.")
+@click.option(
+    "--graph", "graph_iri", help="Named graph IRI (default: the default graph; .nq: one per graph)."
+)
+@click.option("--user", help="Basic-auth user name.")
+@click.option("--password", envvar="PLANKG_PASSWORD", help="Basic-auth password (or $PLANKG_PASSWORD).")
+@click.option("--replace", is_flag=True, help="PUT: replace the graph instead of adding to it.")
+def push_cmd(
+    graph_file: Path,
+    endpoint: str,
+    graph_iri: str | None,
+    user: str | None,
+    password: str | None,
+    replace: bool,
+) -> None:
+    """Load GRAPH_FILE into a SPARQL 1.1 store over the Graph Store HTTP Protocol."""
+    from .linkeddata import LinkedDataError, push
+
+    try:
+        done = push(graph_file, endpoint, graph_iri, user, password, replace)
+    except LinkedDataError as exc:
+        raise click.ClickException(str(exc)) from None
+    for target, status in done:
+        click.echo(f"{target}: HTTP {status}")
+
+
+# ---------------------------------------------------------------- HTML view (issue 5)
+
+
+@cli.command("view")
+@click.argument("graph_file", metavar="GRAPH", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The page to write (default: GRAPH with .html).",
+)
+def view_cmd(graph_file: Path, out_path: Path | None) -> None:
+    """Write one self-contained HTML page to browse GRAPH (.graphml, .gexf or node-link .json).
+
+    Nodes are coloured by type; search by name; click a node for its facts, edges and source sentences.
+    The page needs no network access.
+    """
+    from .view import ViewError, write_view
+
+    try:
+        page = write_view(graph_file, out_path)
+    except ViewError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the page: {exc}") from None
+    click.echo(f"wrote {page}")
 
 
 def main() -> None:

@@ -164,14 +164,16 @@ def test_gbk_file(tmp_path: Path) -> None:
 
 
 def test_big5_file(tmp_path: Path) -> None:
-    """Traditional characters come through intact (浙江省杭州市 is written alike in both scripts)."""
+    """Big5 is detected; Traditional text is analysed in Simplified form, the original sentence kept."""
     text = "浙江省杭州市召開經濟工作會議。會議強調，要加快發展數字經濟。"
     source = tmp_path / "hangzhou-big5.txt"
     source.write_bytes(text.encode("big5"))
     out = tmp_path / "out"
     graph = assert_built(run("build", str(source), "--out", str(out)), out)
     assert {"浙江省", "杭州市"} <= labels(graph, "District")
-    assert "浙江省杭州市召開經濟工作會議。" in evidence_sentences(graph)
+    assert "浙江省杭州市召开经济工作会议。" in evidence_sentences(graph)
+    originals = {d.get("sentence_original") for *_, d in graph.edges(data=True)}
+    assert "浙江省杭州市召開經濟工作會議。" in originals
 
 
 def test_html_page_without_boilerplate(tmp_path: Path) -> None:

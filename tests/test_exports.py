@@ -391,7 +391,7 @@ def test_interrupted_graphml_write_keeps_previous_file(
         fh.write(b"<?xml version='1.0'?><graphml>")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(nx, "write_graphml_xml", half_then_crash)
+    monkeypatch.setattr(exports.graphml, "serialise", half_then_crash)
     kg.add_node("District:越秀区", type="District", label="越秀区", aliases=[], docs=[])
     with pytest.raises(KeyboardInterrupt):
         write_graphml(kg, path)
@@ -430,5 +430,5 @@ def test_write_all_formats(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
     assert write_all(kg, tmp_path / "a", formats=("graphml",)) == [tmp_path / "a" / "graph.graphml"]
     assert [p.name for p in write_all(kg, tmp_path / "b")] == ["graph.graphml", "graph.ttl", "ontology.ttl"]
     with pytest.raises(ValueError):
-        write_all(kg, tmp_path / "c", formats=("graphml", "json"))
+        write_all(kg, tmp_path / "c", formats=("graphml", "xlsx"))
     assert not (tmp_path / "c").exists()

@@ -13,7 +13,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def snapshot(graph: nx.MultiDiGraph) -> tuple:
     nodes = sorted((n, d["label"], tuple(d["aliases"]), tuple(d["docs"])) for n, d in graph.nodes(data=True))
-    edges = sorted((u, v, k, tuple(d["docs"]), d.get("title", "")) for u, v, k, d in graph.edges(keys=True, data=True))
+    edges = sorted(
+        (u, v, k, tuple(d["docs"]), d.get("title", "")) for u, v, k, d in graph.edges(keys=True, data=True)
+    )
     return nodes, edges
 
 
@@ -24,7 +26,9 @@ def test_update_equals_full_rebuild(tmp_path: Path) -> None:
     updated = build(texts[1:], out_dir=tmp_path / "inc", update=True)
     assert updated.documents == len(texts) - 1  # only the new ones were read
     assert snapshot(updated.graph) == snapshot(full)
-    assert (tmp_path / "inc" / "graph.graphml").read_bytes() == (tmp_path / "full" / "graph.graphml").read_bytes()
+    assert (tmp_path / "inc" / "graph.graphml").read_bytes() == (
+        tmp_path / "full" / "graph.graphml"
+    ).read_bytes()
 
 
 def test_re_adding_a_document_replaces_its_facts(tmp_path: Path) -> None:
@@ -48,7 +52,9 @@ def test_full_build_starts_a_new_store(tmp_path: Path) -> None:
 def test_traditional_chinese_is_analysed_in_simplified_form(tmp_path: Path) -> None:
     """A Big5 page in Traditional characters: names come out Simplified, the original sentence stays."""
     page = tmp_path / "xiaoshan_big5.txt"
-    page.write_bytes("2024年2月25日，杭州市蕭山區召開高質量發展推進大會。蕭山區委書記林則安在會上講話。".encode("big5"))
+    page.write_bytes(
+        "2024年2月25日，杭州市蕭山區召開高質量發展推進大會。蕭山區委書記林則安在會上講話。".encode("big5")
+    )
     graph = build([page]).graph
     labels = {d["label"] for _, d in graph.nodes(data=True)}
     assert {"萧山区", "林则安", "高质量发展推进大会"} <= labels

@@ -15,8 +15,35 @@ from plankg.sources import InputError
 
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 PLAN_WORDS = st.sampled_from(
-    ["区委书记", "区长", "召开", "大会", "增长", "突破", "亿元", "%", "以上", "今年", "开发区", "项目", "“", "”",
-     "，", "。", "\n", "@", "2024年", "1月9日", "产业园", "、", "<p>", "</p>", "<script>x</script>", "第", "等"]
+    [
+        "区委书记",
+        "区长",
+        "召开",
+        "大会",
+        "增长",
+        "突破",
+        "亿元",
+        "%",
+        "以上",
+        "今年",
+        "开发区",
+        "项目",
+        "“",
+        "”",
+        "，",
+        "。",
+        "\n",
+        "@",
+        "2024年",
+        "1月9日",
+        "产业园",
+        "、",
+        "<p>",
+        "</p>",
+        "<script>x</script>",
+        "第",
+        "等",
+    ]
 )
 TEXT = st.lists(st.one_of(CHINESE, PLAN_WORDS, st.characters()), max_size=300).map("".join)
 
@@ -42,7 +69,9 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 @FAST
 @given(TEXT)
 def test_random_text(text: str) -> None:
-    build_bytes(text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace").encode("utf-8"))
+    build_bytes(
+        text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace").encode("utf-8")
+    )
 
 
 @FAST

@@ -1,0 +1,164 @@
+"""The statistical recognition layer: a character-level NER that generalises beyond the rules.
+
+The inner model (nlp/models/statistical_ner, trained by nlp/train_statistical.py on rule silver
+data over People's Daily 1998 plus MSRA person names) tags the document's characters; its
+entities are added to `doc._.mentions` with `source="statistical"`, for the labels switched on
+in the component's config, under precision guards:
+
+- a statistical span that overlaps any rule mention is dropped (rules always win, whatever the
+  lengths; plankg_resolve would otherwise prefer the longer reading);
+- a `Person` (or a model `Official`) becomes an `Official` only when its sentence has a title
+  word (nlp/data/titles.txt) or a speech verb (nlp/data/speech_verbs.txt) within `window`
+  characters of it, and no reporter / company word (记者, 董事长 ...) is that close; other
+  occurrences of a name so accepted in the same document are Officials too;
+- spans without a Chinese character, shorter than two characters, or made of one generic word
+  (nlp/data/generic_names.txt) are dropped.
+
+The component sits before plankg_resolve. It is added by `nlp.pipeline.create` only when the
+model folder exists; `enabled = false` (or `labels = []`) in its config switches it off.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .facts import Mention, text_of
+from .lexicon import LongestMatcher, read_lines, titles
+
+MODELS_DIR = Path(__file__).parent / "models"
+DEFAULT_MODEL = "statistical_ner"
+# labels whose statistical mentions are used; chosen by the dev ablation (see train_statistical.py)
+DEFAULT_LABELS = ["Person"]
+PERSON_LABELS = ("Person", "Official")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SENT_END = set("。！？!?；;\n")
+# words that make a nearby name a reporter's, a photographer's or a company executive's
+NOT_OFFICIAL = (
+    "记者",
+    "通讯员",
+    "摄影",
+    "摄",
+    "编辑",
+    "作者",
+    "责编",
+    "实习生",
+    "董事长",
+    "总经理",
+    "总裁",
+    "经理",
+    "创始人",
+    "负责人",
+    "教授",
+    "院士",
+    "村民",
+    "市民",
+    "居民",
+)
+
+
+def model_path(model: str) -> Path:
+    """A model name under nlp/models, or a path."""
+    path = Path(model)
+    return path if path.is_absolute() else MODELS_DIR / path
+
+
+def available(model: str = DEFAULT_MODEL) -> bool:
+    """True when the trained statistical model is installed."""
+    return (model_path(model) / "config.cfg").exists()
+
+
+class StatisticalRecognizer:
+    def __init__(self, model: str, labels: list[str], enabled: bool, window: int) -> None:
+        self.labels = set(labels)
+        self.enabled = enabled and bool(self.labels)
+        self.window = window
+        self.inner: Language | None = None
+        if self.enabled:
+            path = model_path(model)
+            if (path / "config.cfg").exists():
+                self.inner = spacy.load(path)
+            else:
+                warnings.warn(f"plankg_statistical: no model at {path}; the layer is off", stacklevel=2)
+                self.enabled = False
+        self.cues = LongestMatcher([*titles().words, *read_lines("speech_verbs.txt")])
+        self.vetoes = LongestMatcher(NOT_OFFICIAL)
+        self.generic = set(read_lines("generic_names.txt"))
+
+    # -- guards ---------------------------------------------------------------------------------
+    def sentence_bounds(self, text: str, start: int, end: int) -> tuple[int, int]:
+        lo = start
+        while lo > 0 and text[lo - 1] not in SENT_END:
+            lo -= 1
+        hi = end
+        while hi < len(text) and text[hi] not in SENT_END:
+            hi += 1
+        return lo, hi
+
+    def near(self, matcher: LongestMatcher, text: str, start: int, end: int) -> bool:
+        """A word of `matcher` within `window` characters of [start, end), in the same sentence."""
+        lo, hi = self.sentence_bounds(text, start, end)
+        lo, hi = max(lo, start - self.window), min(hi, end + self.window)
+        for i in range(lo, hi):
+            if start <= i < end:
+                continue
+            word = matcher.match_at(text, i)
+            if word and i + len(word) <= hi and (i >= end or i + len(word) <= start):
+                return True
+        return False
+
+    def is_official(self, text: str, start: int, end: int) -> bool:
+        return self.near(self.cues, text, start, end) and not self.near(self.vetoes, text, start, end)
+
+    def plausible(self, name: str, label: str) -> bool:
+        if len(name) < 2 or not CJK.search(name) or name in self.generic:
+            return False
+        if label in PERSON_LABELS:
+            return 2 <= len(name) <= 4 and all(CJK.match(c) or c == "·" for c in name)
+        return name[0] not in '，。、；：,.;:（）()“”"' and name[-1] not in '，。、；：,.;:（“"'
+
+    # -- the component --------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.enabled or self.inner is None:
+            return doc
+        text = text_of(doc)
+        mentions = doc._.mentions if doc._.mentions is not None else []
+        taken = bytearray(len(text) + 1)
+        for m in mentions:
+            for i in range(max(0, m.start), min(len(text), m.end)):
+                taken[i] = 1
+        persons: list[tuple[int, int, str]] = []
+        found: list[Mention] = []
+        for ent in self.inner(text).ents:
+            start, end, label = ent.start_char, ent.end_char, ent.label_
+            name = text[start:end]
+            if any(taken[start:end]) or not self.plausible(name, label):
+                continue
+            if label in PERSON_LABELS:
+                if "Person" in self.labels or "Official" in self.labels:
+                    persons.append((start, end, name))
+            elif label in self.labels:
+                found.append(Mention(start, end, label, name, source="statistical"))
+        accepted = {name for start, end, name in persons if self.is_official(text, start, end)}
+        found += [
+            Mention(start, end, "Official", name, source="statistical", attrs={"posts": []})
+            for start, end, name in persons
+            if name in accepted
+        ]
+        doc._.mentions = mentions + sorted(found, key=lambda m: m.start)
+        return doc
+
+
+@Language.factory(
+    "plankg_statistical",
+    default_config={"model": DEFAULT_MODEL, "labels": DEFAULT_LABELS, "enabled": True, "window": 6},
+)
+def make_statistical(
+    nlp: Language, name: str, model: str, labels: list[str], enabled: bool, window: int
+) -> StatisticalRecognizer:
+    return StatisticalRecognizer(model, labels, enabled, window)

@@ -1,0 +1,693 @@
+"""Linked data (issue 4): RDF formats, SHACL shapes, the example SPARQL queries, a push to a live Oxigraph.
+
+One graph is built from tests/fixtures/*.txt (three reports: 萧山, 江夏, 苏州) and written in every RDF
+format; the tests read it back with rdflib, pyoxigraph, pyshacl and an `oxigraph serve` process.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import namespace as ns
+
+import exports
+from exports import rdf as xrdf
+from exports import units
+from plankg import __version__
+from plankg import linkeddata as ld
+from plankg.api import build
+from plankg.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RDF_FORMATS = ("ttl", "nt", "nq", "jsonld")
+OA = ns.Namespace("http://www.w3.org/ns/oa#")
+
+
+@pytest.fixture(scope="module")
+def built(pipeline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture texts built into one graph, written as graph.ttl/.nt/.nq/.jsonld; returns the folder."""
+    out = tmp_path_factory.mktemp("linked")
+    build(sorted(FIXTURES.glob("*.txt")), out, formats=RDF_FORMATS)
+    return out
+
+
+@pytest.fixture(scope="module")
+def store(built: Path):
+    return ld.load_store(built / "graph.ttl")
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict:
+    return json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def oxigraph_count(path: Path) -> int:
+    return len(ld.load_store(path))
+
+
+# ---------------------------------------------------------------- formats and parsers
+
+
+def test_every_rdf_format_holds_the_same_triples(built: Path) -> None:
+    ttl = Graph().parse(built / "graph.ttl", format="turtle")
+    nt = Graph().parse(built / "graph.nt", format="nt")
+    jsonld = Graph().parse(built / "graph.jsonld", format="json-ld")
+    quads = Dataset()
+    quads.parse(built / "graph.nq", format="nquads")
+    union = {(s, p, o) for s, p, o, _ in quads.quads((None, None, None, None))}
+    assert len(ttl) > 1000
+    assert set(ttl) == set(nt) == set(jsonld) == union
+    assert (built / "ontology.ttl").read_bytes() == exports.ontology_bytes()
+
+
+def test_turtle_parses_with_a_second_independent_parser(built: Path) -> None:
+    """pyoxigraph (Rust, Oxigraph's parser) reads exactly the triples rdflib reads."""
+    rdflib_graph = Graph().parse(built / "graph.ttl", format="turtle")
+    for fmt, name in ((ox.RdfFormat.TURTLE, "graph.ttl"), (ox.RdfFormat.N_TRIPLES, "graph.nt")):
+        triples = list(ox.parse(path=str(built / name), format=fmt))
+        assert len(triples) == len(rdflib_graph) == len(set(map(str, triples)))
+    assert oxigraph_count(built / "graph.jsonld") == len(rdflib_graph)
+    # the ontology and the shapes too
+    for name in ("ontology.ttl", "shapes.ttl"):
+        source = Path(exports.__file__).parent / name
+        assert len(list(ox.parse(path=str(source), format=ox.RdfFormat.TURTLE))) == len(Graph().parse(source))
+
+
+def test_nquads_has_one_named_graph_per_document(built: Path) -> None:
+    store = ld.load_store(built / "graph.nq")
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {str(xrdf.graph_iri(d)) for d in ("jiangxia", "suzhou", "xiaoshan")}
+    # a fact from 萧山 is in the xiaoshan graph only; the build and software agent in the default graph
+    rows = ld.run_query(
+        store,
+        "SELECT ?g WHERE { GRAPH ?g { ?d pkg:hasPlatform ?p . ?p skos:prefLabel '湘湖未来科技城'@zh } }",
+    ).values()
+    assert rows == [{"g": str(xrdf.graph_iri("xiaoshan"))}]
+    default = ld.run_query(store, "ASK { ?b a prov:Activity ; prov:wasAssociatedWith ?a }")
+    assert default.boolean is True
+    # every document graph describes its own document
+    for doc in ("jiangxia", "suzhou", "xiaoshan"):
+        q = f"ASK {{ GRAPH <{xrdf.graph_iri(doc)}> {{ <{xrdf.document_iri(doc)}> a pkg:Document }} }}"
+        assert ld.run_query(store, q).boolean is True
+
+
+def test_rdf_formats_are_byte_identical_across_processes(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "sys.path[:0] = [sys.argv[2], sys.argv[2] + '/tests']\n"
+        "import test_exports as t\n"
+        "from exports import write_all\n"
+        "write_all(t.reversed_copy(t.build_graph()) if sys.argv[3] == 'r' else t.build_graph(), sys.argv[1],\n"
+        "          formats=('ttl', 'nt', 'nq', 'jsonld'))\n"
+    )
+    root = str(Path(__file__).resolve().parents[1])
+    outputs = []
+    for seed, order in (("1", "f"), ("2", "r")):
+        out = tmp_path / seed
+        env = {"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}
+        subprocess.run([sys.executable, "-c", script, str(out), root, order], check=True, env=env)
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0] == outputs[1]
+    assert set(outputs[0]) == {"graph.ttl", "graph.nt", "graph.nq", "graph.jsonld", "ontology.ttl"}
+
+
+# ---------------------------------------------------------------- vocabularies
+
+
+def test_provenance_build_activity_and_software_agent(store) -> None:
+    rows = ld.run_query(store, (ld.queries_dir() / "build-provenance.rq").read_text()).values()
+    assert [(r["software"], r["version"], r["documents"]) for r in rows] == [("plankg", __version__, "3")]
+    # every fact is derived from a document and generated by that build
+    orphans = ld.run_query(
+        store,
+        """SELECT ?f WHERE { { ?f a pkg:Assertion } UNION { ?f a pkg:Target }
+             FILTER NOT EXISTS { ?f prov:wasDerivedFrom/a pkg:Document ; prov:wasGeneratedBy/a prov:Activity } }""",
+    )
+    assert orphans.rows == []
+    docs = ld.run_query(
+        store, "SELECT ?id ?date WHERE { ?d a prov:Entity ; dcterms:identifier ?id ; dcterms:date ?date }"
+    )
+    dates = {r["id"]: r["date"] for r in docs.values()}
+    assert dates == {"jiangxia": "2024-01-10", "suzhou": "2024-02-19", "xiaoshan": "2024-02-26"}
+    date_type = ld.run_query(
+        store, "SELECT DISTINCT (DATATYPE(?d) AS ?t) WHERE { ?x dcterms:date ?d }"
+    ).values()
+    assert date_type == [{"t": str(ns.XSD.date)}]
+
+
+def test_web_annotation_selectors_point_at_the_sentence(built: Path) -> None:
+    rdf = Graph().parse(built / "graph.ttl", format="turtle")
+    text = (FIXTURES / "xiaoshan.txt").read_text(encoding="utf-8")
+    evidence = [e for e in rdf.subjects(ns.RDF.type, xrdf.PKG.Evidence) if "/xiaoshan/" in str(e)]
+    assert evidence
+    for ev in evidence:
+        assert (ev, ns.RDF.type, OA.SpecificResource) in rdf
+        assert rdf.value(ev, OA.hasSource) == xrdf.document_iri("xiaoshan")
+        selectors = set(rdf.objects(ev, OA.hasSelector))
+        quote = next(s for s in selectors if (s, ns.RDF.type, OA.TextQuoteSelector) in rdf)
+        position = next(s for s in selectors if (s, ns.RDF.type, OA.TextPositionSelector) in rdf)
+        exact, prefix, suffix = (str(rdf.value(quote, p) or "") for p in (OA.exact, OA.prefix, OA.suffix))
+        start, end = (rdf.value(position, p) for p in (OA.start, OA.end))
+        assert start.datatype == ns.XSD.nonNegativeInteger
+        start, end = int(start), int(end)
+        assert text[start:end] == exact == str(rdf.value(ev, xrdf.PKG.sentence))
+        assert text[:start].endswith(prefix) and text[end:].startswith(suffix)
+        assert len(prefix) == min(start, xrdf.CONTEXT_CHARS)  # empty prefix (start 0) is left out
+        assert len(suffix) == min(len(text) - end, xrdf.CONTEXT_CHARS)
+
+
+def test_selectors_without_document_texts() -> None:
+    """Graphs exported without the texts (e.g. from a GraphML file) keep exact quotes, no prefix/suffix."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_exports
+
+    rdf = xrdf.to_rdf(test_exports.build_graph())
+    quotes = set(rdf.subjects(ns.RDF.type, OA.TextQuoteSelector))
+    assert quotes and all(rdf.value(q, OA.exact) is not None for q in quotes)
+    assert not list(rdf.objects(None, OA.prefix))
+    # relation evidence spans are the sentence itself, so their position is known
+    ev = xrdf.evidence_iri({"doc": test_exports.DOC_A, "start": 0, "end": len(test_exports.SENT_A1)})
+    position = URIRef(f"{ev}/position")
+    assert (int(rdf.value(position, OA.start)), int(rdf.value(position, OA.end))) == (
+        0,
+        len(test_exports.SENT_A1),
+    )
+
+
+def test_schema_org_types_and_typed_literals(store) -> None:
+    rows = ld.run_query(
+        store,
+        "SELECT ?name WHERE { ?p a schema:Person , pkg:Official ; schema:name ?name } ORDER BY ?name",
+    ).values()
+    assert {"林则安", "杜明川", "钱立峰"} <= {r["name"] for r in rows}
+    places = ld.run_query(
+        store, "SELECT ?n WHERE { ?d a schema:AdministrativeArea ; schema:name ?n }"
+    ).values()
+    assert {"萧山区", "苏州市"} <= {r["n"] for r in places}
+    types = ld.run_query(
+        store,
+        """SELECT DISTINCT ?p (DATATYPE(?v) AS ?t) WHERE { ?x a pkg:Target ; ?p ?v
+             VALUES ?p { pkg:value pkg:year pkg:valueInBaseUnit } }""",
+    ).values()
+    assert {(r["p"], r["t"]) for r in types} == {
+        (str(xrdf.PKG.value), str(ns.XSD.decimal)),
+        (str(xrdf.PKG.valueInBaseUnit), str(ns.XSD.decimal)),
+        (str(xrdf.PKG.year), str(ns.XSD.gYear)),
+    }
+
+
+def test_unit_vocabulary() -> None:
+    yi = units.parse_unit("亿元")
+    assert yi.iri == units.UNIT_BASE + "HundredMillion-YUAN" and yi.multiplier == 10**8
+    assert str(units.in_base_unit(35.5, yi)) == "3550000000.0"
+    assert units.parse_unit("%").iri == units.UNIT_BASE + "PERCENT"
+    assert units.parse_unit("万亿元").multiplier == 10**12
+    assert units.parse_unit("万平方米").base.name == "M2"
+    assert units.parse_unit("光年").base is None
+    # every base unit of exports/units.py is declared in the ontology, with its QUDT match
+    onto = Graph().parse(data=exports.ontology_bytes(), format="turtle")
+    for base in units.BASE_UNITS.values():
+        iri = URIRef(units.base_unit_iri(base))
+        assert (iri, ns.RDF.type, xrdf.PKG.Unit) in onto, base
+        assert {lbl.language for lbl in onto.objects(iri, ns.RDFS.label)} == {"en", "zh"}
+        if base.qudt:
+            assert (iri, ns.SKOS.exactMatch, URIRef(units.QUDT_UNIT + base.qudt)) in onto
+    # every unit text the target recogniser knows has a base unit
+    known = Path(__file__).resolve().parents[1] / "nlp" / "data" / "units.txt"
+    lines = [ln.strip() for ln in known.read_text(encoding="utf-8").splitlines()]
+    assert all(units.parse_unit(ln).base is not None for ln in lines if ln and not ln.startswith("#"))
+
+
+# ---------------------------------------------------------------- SHACL
+
+
+def test_shapes_cover_every_class_written() -> None:
+    shapes = Graph().parse(Path(exports.__file__).parent / "shapes.ttl")
+    targeted = set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetClass")))
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_exports
+
+    used = set(xrdf.to_rdf(test_exports.build_graph()).objects(None, ns.RDF.type))
+    assert used - {ns.SKOS.Concept, ns.PROV.Entity, OA.SpecificResource, ns.SDO.Person, ns.SDO.Place} <= (
+        targeted | {ns.SDO.AdministrativeArea}
+    ), used - targeted
+
+
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.nq", "graph.jsonld"])
+def test_shapes_pass_on_built_graphs(built: Path, name: str) -> None:
+    conforms, violations = ld.validate(built / name)
+    assert conforms, ld.format_violations(violations)
+
+
+def test_shapes_pass_on_the_hand_built_graph(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_exports
+
+    path = exports.write_turtle(test_exports.build_graph(), tmp_path / "g.ttl")
+    conforms, violations = ld.validate(path)
+    assert conforms, ld.format_violations(violations)
+
+
+def break_graph(source: Path, target: Path) -> None:
+    """A built graph with one mistake of each kind a hand edit or a buggy exporter could make."""
+    g = Graph().parse(source, format="turtle")
+    pkg = xrdf.PKG
+    target_node = next(t for t in g.subjects(pkg.indicator, Literal("固定资产投资", lang="zh")))
+    g.remove((target_node, pkg.value, None))  # a target without a value
+    g.set((target_node, pkg.comparator, Literal("≈")))  # not a comparator
+    xiaoshan = xrdf.entity_iri("District:萧山区")
+    g.add((xiaoshan, pkg.partOf, xrdf.entity_iri("Industry:生物医药")))  # partOf an industry
+    g.add((xiaoshan, ns.SKOS.prefLabel, Literal("萧山", lang="zh")))  # a second preferred label
+    event = xrdf.entity_iri("Event:第三届人民代表大会第四次会议")
+    g.set((event, ns.SDO.startDate, Literal("2024年1月9日")))  # an untyped date
+    doc = xrdf.document_iri("suzhou")
+    g.remove((doc, ns.DCTERMS.identifier, None))  # a document without its id
+    target.write_bytes(g.serialize(format="turtle", encoding="utf-8"))
+
+
+def test_shapes_catch_a_broken_graph(built: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    break_graph(built / "graph.ttl", broken)
+    conforms, violations = ld.validate(broken)
+    assert not conforms
+    found = {(v.focus, v.path) for v in violations}
+    fixed = "id:Target/萧山区|固定资产投资|900亿元|2024|target"
+    assert {
+        (fixed, "pkg:value"),
+        (fixed, "pkg:comparator"),
+        ("id:District/萧山区", "pkg:partOf"),
+        ("id:District/萧山区", "skos:prefLabel"),
+        ("id:Event/第三届人民代表大会第四次会议", "schema:startDate"),
+        ("id:document/suzhou", "dcterms:identifier"),
+    } <= found
+    assert all(v.severity == "Violation" and v.message for v in violations)
+
+
+def test_validate_command(built: Path, tmp_path: Path) -> None:
+    ok = run("validate", str(built / "graph.ttl"))
+    assert ok.exit_code == 0 and "conforms" in ok.output
+    broken = tmp_path / "broken.ttl"
+    break_graph(built / "graph.ttl", broken)
+    bad = run("validate", str(broken))
+    assert bad.exit_code == 1
+    assert "Violation: id:Target/萧山区|固定资产投资|900亿元|2024|target" in bad.output
+    assert "  path:    pkg:value" in bad.output
+    assert "  message: a target has exactly one xsd:decimal value" in bad.output
+    missing = run("validate", str(tmp_path / "nope.ttl"))
+    assert missing.exit_code == 2
+    garbage = tmp_path / "garbage.ttl"
+    garbage.write_text("<a> <b> .", encoding="utf-8")
+    result = run("validate", str(garbage))
+    assert result.exit_code == 1 and "cannot parse" in result.output and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- example queries
+
+
+def example(store, name: str, replace: tuple[str, str] | None = None) -> list[dict]:
+    text = ld.example_queries()[name].read_text(encoding="utf-8")
+    if replace:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    return ld.run_query(store, text).values()
+
+
+def split(value: str) -> set[str]:
+    return set(value.split("、"))
+
+
+def test_there_are_at_least_ten_example_queries() -> None:
+    queries = ld.example_queries()
+    assert len(queries) >= 10
+    for path in queries.values():
+        assert path.read_text(encoding="utf-8").startswith("# "), f"{path.name}: describe the question"
+
+
+def test_query_officials_and_posts(store, expected: dict) -> None:
+    rows = example(store, "officials-and-posts")
+    want = {
+        (name, title, place)
+        for doc in expected.values()
+        for name, posts in doc["officials"].items()
+        for place, title in posts.items()
+    }
+    assert {(r["official"], r["title"], r["place"]) for r in rows} == want
+
+
+def test_query_platforms_per_district(store, expected: dict) -> None:
+    rows = example(store, "platforms-per-district")
+    got = {r["district"]: (int(r["platforms"]), split(r["names"])) for r in rows}
+    assert got == {
+        "萧山区": (3, {"萧山经济技术开发区", "湘湖未来科技城", "钱江数智产业园"}),
+        "江夏区": (2, {"江夏经济开发区", "庙山大健康产业园"}),
+        "吴江区": (2, {"吴江经济技术开发区", "太湖新城"}),
+        "相城区": (2, {"相城经济技术开发区", "苏州高铁新城"}),
+    }
+    assert rows[0]["district"] == "萧山区"  # ordered by count
+
+
+def test_query_districts_backing_an_industry(store) -> None:
+    assert example(store, "districts-backing-industry") == []  # no 人工智能 in the fixtures
+    rows = example(store, "districts-backing-industry", ('"人工智能"@zh', '"生物医药"@zh'))
+    assert [(r["district"], r["document"]) for r in rows] == [("江夏区", "jiangxia"), ("萧山区", "xiaoshan")]
+
+
+def test_query_districts_backing_ai_in_the_hand_built_graph(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_exports
+
+    path = exports.write_turtle(test_exports.build_graph(), tmp_path / "g.ttl")
+    rows = example(ld.load_store(path), "districts-backing-industry")
+    assert [(r["district"], r["industry"], r["document"]) for r in rows] == [
+        ("天河区", "人工智能", test_exports.DOC_A)
+    ]
+
+
+def test_query_industries_by_district_count(store) -> None:
+    rows = example(store, "industries-by-district-count")
+    assert (rows[0]["industry"], rows[0]["districts"], split(rows[0]["backers"])) == (
+        "生物医药",
+        "2",
+        {"萧山区", "江夏区"},
+    )
+    assert len(rows) == 11 and all(r["districts"] == "1" for r in rows[1:])
+
+
+def test_query_targets_of_a_year_by_indicator(store, expected: dict) -> None:
+    rows = example(store, "targets-of-year-by-indicator")
+    want = sorted(
+        (t["indicator"], t["subject"], t["comparator"], float(t["value"]), t["unit"])
+        for doc in expected.values()
+        for t in doc["targets"]
+        if t["year"] == 2024 and t["status"] == "target"
+    )
+    got = [(r["indicator"], r["subject"], r["comparator"], float(r["value"]), r["unit"]) for r in rows]
+    assert got == want and len(got) == 7
+
+
+def test_query_targets_above_a_value(store) -> None:
+    rows = example(store, "targets-above-value")
+    assert [(r["subject"], r["indicator"], r["yuan"], r["year"], r["status"]) for r in rows] == [
+        ("吴江区", "规上工业总产值", "500000000000", "2024", "target"),
+        ("萧山区", "地区生产总值", "240000000000", "2024", "target"),
+        ("江夏区", "地区生产总值", "138000000000", "2023", "actual"),
+        ("萧山区", "固定资产投资", "90000000000", "2024", "target"),
+        ("萧山区", "数字经济核心产业增加值", "80000000000", "2027", "target"),
+    ]
+    # 60亿元 is below the threshold; lowering it brings it in
+    lower = example(store, "targets-above-value", ("10000000000", "5000000000"))
+    assert ("江夏区", "一般公共预算收入") in {(r["subject"], r["indicator"]) for r in lower}
+
+
+def test_query_documents_supporting_a_fact(store) -> None:
+    rows = example(store, "documents-supporting-fact")
+    assert len(rows) == 1
+    row = rows[0]
+    text = (FIXTURES / "xiaoshan.txt").read_text(encoding="utf-8")
+    assert (row["document"], row["date"]) == ("xiaoshan", "2024-02-26")
+    assert "湘湖未来科技城" in row["sentence"]
+    assert text[int(row["start"]) : int(row["end"])] == row["sentence"]
+    assert text.count(row["prefix"] + row["sentence"] + row["suffix"]) == 1
+
+
+def test_query_speakers_on_a_date(store) -> None:
+    rows = example(store, "speakers-on-date")
+    assert [(r["official"], r["meeting"], r["organiser"]) for r in rows] == [
+        ("林则安", "全区高质量发展大会", "萧山区"),
+        ("顾晓岚", "全区高质量发展大会", "萧山区"),
+    ]
+    # the same-named meeting in 吴江区 a week earlier
+    rows = example(store, "speakers-on-date", ("2024-02-25", "2024-02-18"))
+    assert [(r["official"], r["organiser"], r["document"]) for r in rows] == [("钱立峰", "吴江区", "suzhou")]
+
+
+def test_query_districts_with_platform_and_project(store) -> None:
+    rows = example(store, "districts-with-platform-and-project")
+    got = {r["district"]: (split(r["platforms"]), split(r["projects"])) for r in rows}
+    assert set(got) == {"江夏区", "萧山区"}
+    assert got["江夏区"][1] == {"江夏大道改造工程", "美丽江夏工程"}
+    assert got["萧山区"][1] == {"湘湖蓝工程", "通城大道快速路项目"}
+
+
+def test_query_district_hierarchy(store, expected: dict) -> None:
+    rows = example(store, "district-hierarchy")
+    want = {(s, o) for doc in expected.values() for s, rel, o in doc["relations"] if rel == "part_of"}
+    assert {(r["district"], r["parent"]) for r in rows} == want
+    assert all(r["documents"] == "1" for r in rows)
+
+
+def test_query_meetings_and_organisers(store, expected: dict) -> None:
+    rows = example(store, "meetings-and-organisers")
+    got = {(r["meeting"], r["organiser"], r["date"]): split(r["speakers"]) for r in rows}
+    assert got == {
+        ("第三届人民代表大会第四次会议", "江夏区", "2024-01-09"): {"秦志航"},
+        ("全区高质量发展大会", "吴江区", "2024-02-18"): {"钱立峰"},
+        ("全区高质量发展大会", "萧山区", "2024-02-25"): {"林则安", "顾晓岚"},
+        ("经济工作会议", "相城区", None): {"赵欣然"},
+    }
+
+
+def test_query_facts_per_document(store) -> None:
+    rows = example(store, "facts-per-document")
+    assert [(r["document"], r["date"], r["targets"]) for r in rows] == [
+        ("jiangxia", "2024-01-10", "4"),
+        ("suzhou", "2024-02-19", "2"),
+        ("xiaoshan", "2024-02-26", "6"),
+    ]
+    assert all(int(r["facts"]) >= 10 and int(r["entities"]) >= 10 for r in rows)
+
+
+def test_query_planned_vs_actual(store) -> None:
+    rows = example(store, "planned-vs-actual")
+    assert [
+        (r["district"], r["indicator"], r["actual"], r["actualYear"], r["target"], r["targetYear"])
+        for r in rows
+    ] == [("江夏区", "地区生产总值增速", "6.8", "2023", "7", "2024")]
+
+
+def test_every_example_query_runs_on_every_format(built: Path) -> None:
+    """The queries do not depend on Turtle: N-Triples and JSON-LD give the same rows (N-Quads: the union)."""
+    stores = {name: ld.load_store(built / name) for name in ("graph.ttl", "graph.nt", "graph.jsonld")}
+    for name, path in ld.example_queries().items():
+        text = path.read_text(encoding="utf-8")
+        results = [
+            sorted(str({k: "、".join(sorted((v or "").split("、"))) for k, v in row.items()}) for row in rows)
+            for rows in (ld.run_query(s, text).values() for s in stores.values())
+        ]
+        assert results[0] == results[1] == results[2], name
+
+
+# ---------------------------------------------------------------- plankg query
+
+
+def test_query_command_table_csv_json(built: Path, tmp_path: Path) -> None:
+    ttl = str(built / "graph.ttl")
+    q = "SELECT ?name WHERE { ?d a pkg:District ; skos:prefLabel ?name } ORDER BY ?name"
+    table = run("query", ttl, q)
+    assert table.exit_code == 0, table.output
+    assert table.output.splitlines()[0] == "name" and "(7 rows)" in table.output
+    csv_out = run("query", ttl, q, "--format", "csv")
+    assert csv_out.output.splitlines() == [
+        "name",
+        "吴江区",
+        "杭州市",
+        "武汉市",
+        "江夏区",
+        "相城区",
+        "苏州市",
+        "萧山区",
+    ]
+    as_json = json.loads(run("query", ttl, q, "--format", "json").output)
+    assert as_json["head"]["vars"] == ["name"]
+    assert as_json["results"]["bindings"][0]["name"] == {
+        "type": "literal",
+        "value": "吴江区",
+        "xml:lang": "zh",
+    }
+    # a .rq file, a bundled example by name, an ASK, several graph files
+    rq = tmp_path / "q.rq"
+    rq.write_text("ASK { ?x pkg:partOf ?y }", encoding="utf-8")
+    assert run("query", ttl, str(rq)).output.strip() == "true"
+    by_name = run("query", ttl, "officials-and-posts", "--format", "csv")
+    assert by_name.exit_code == 0 and "林则安,区委书记,萧山区" in by_name.output
+    both = run("query", ttl, str(built / "ontology.ttl"), "SELECT (COUNT(*) AS ?n) WHERE { ?u a pkg:Unit }")
+    assert int(both.output.splitlines()[2]) > 30
+
+
+def test_query_command_errors_are_one_line(built: Path, tmp_path: Path) -> None:
+    bad = run("query", str(built / "graph.ttl"), "SELECT WHERE {")
+    assert bad.exit_code == 1 and "SPARQL syntax error" in bad.output and "Traceback" not in bad.output
+    missing = run("query", str(tmp_path / "none.ttl"), "ASK {}")
+    assert missing.exit_code == 1 and "no such file" in missing.output
+    wrong = tmp_path / "g.xyz"
+    wrong.write_text("x", encoding="utf-8")
+    assert "unknown RDF file type" in run("query", str(wrong), "ASK {}").output
+
+
+def test_with_prefixes_adds_only_missing_declarations() -> None:
+    q = ld.with_prefixes("PREFIX pkg: <urn:x#>\nSELECT * WHERE { ?a pkg:b ?c ; skos:prefLabel 'a:b' }")
+    assert q.count("PREFIX pkg:") == 1 and "PREFIX skos:" in q and "PREFIX a:" not in q
+    assert ld.with_prefixes("SELECT * WHERE { ?s ?p ?o }") == "SELECT * WHERE { ?s ?p ?o }"
+
+
+# ---------------------------------------------------------------- push to a live Oxigraph server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path):
+    """`oxigraph serve` on a free loopback port with a temporary store; yields its base URL."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        pytest.skip("the oxigraph server binary (PyPI package `oxigraph`) is not installed")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err = proc.stderr.read().decode() if proc.poll() is not None else "timeout"
+                    pytest.fail(f"oxigraph serve did not start: {err}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def remote_count(base: str, where: str = "{ ?s ?p ?o }") -> int:
+    query = urllib.parse.urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {where}"})
+    request = urllib.request.Request(
+        f"{base}/query?{query}", headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        data = json.load(response)
+    return int(data["results"]["bindings"][0]["n"]["value"])
+
+
+def test_push_to_a_live_oxigraph_server(built: Path, oxigraph_server: str) -> None:
+    ttl = built / "graph.ttl"
+    local = oxigraph_count(ttl)
+    result = run("push", str(ttl), "--endpoint", f"{oxigraph_server}/store")
+    assert result.exit_code == 0, result.output
+    assert "default graph: HTTP 20" in result.output
+    assert remote_count(oxigraph_server) == local
+    # pushing again adds nothing new (same IRIs, no blank nodes); --replace keeps the count
+    run("push", str(ttl), "--endpoint", f"{oxigraph_server}/store")
+    assert remote_count(oxigraph_server) == local
+    # a named graph
+    g = "https://example.org/graphs/plankg"
+    result = run(
+        "push", str(built / "graph.nt"), "--endpoint", f"{oxigraph_server}/store", "--graph", g, "--replace"
+    )
+    assert result.exit_code == 0, result.output
+    assert remote_count(oxigraph_server, f"{{ GRAPH <{g}> {{ ?s ?p ?o }} }}") == local
+    # the same SELECT over HTTP as locally: officials and posts
+    query = (ld.queries_dir() / "officials-and-posts.rq").read_text(encoding="utf-8")
+    url = f"{oxigraph_server}/query?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        remote_rows = [
+            {k: v["value"] for k, v in b.items()} for b in json.load(response)["results"]["bindings"]
+        ]
+    assert remote_rows == ld.run_query(ld.load_store(ttl), query).values()
+
+
+def test_push_nquads_keeps_one_graph_per_document(built: Path, oxigraph_server: str) -> None:
+    nq = built / "graph.nq"
+    result = run("push", str(nq), "--endpoint", f"{oxigraph_server}/store")
+    assert result.exit_code == 0, result.output
+    local = ld.load_store(nq)
+    for graph in local.named_graphs():
+        where = f"{{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"
+        assert remote_count(oxigraph_server, where) == len(
+            list(local.quads_for_pattern(None, None, None, graph))
+        )
+    default = len(list(local.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+    assert remote_count(oxigraph_server, "{ ?s ?p ?o }") == default
+
+
+def test_push_errors_are_one_line(built: Path, oxigraph_server: str, tmp_path: Path) -> None:
+    refused = run("push", str(built / "graph.ttl"), "--endpoint", f"{oxigraph_server}/nowhere")
+    assert refused.exit_code == 1 and "HTTP 404" in refused.output and "Traceback" not in refused.output
+    down = run("push", str(built / "graph.ttl"), "--endpoint", f"http://127.0.0.1:{free_port()}/store")
+    assert down.exit_code == 1 and "cannot connect" in down.output
+
+
+def test_push_sends_basic_auth(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+
+    class Response:
+        status = 204
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def fake_urlopen(request, timeout):
+        seen.append(request)
+        return Response()
+
+    monkeypatch.setattr(ld.urllib.request, "urlopen", fake_urlopen)
+    done = ld.push(built / "graph.ttl", "http://store.example/ds/data", graph="urn:g", user="u", password="p")
+    assert done == [("urn:g", 204)]
+    (request,) = seen
+    assert request.get_method() == "POST"
+    assert request.full_url == "http://store.example/ds/data?graph=urn%3Ag"
+    assert request.get_header("Authorization") == "Basic dTpw"
+    assert request.get_header("Content-type").startswith("text/turtle")
+
+
+def test_build_command_writes_the_linked_data_formats(pipeline_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", str(FIXTURES / "xiaoshan.txt"), "--out", str(out), "--quiet", "--format", "ttl")
+    assert result.exit_code == 0, result.output
+    # `plankg build` Turtle, read by pyoxigraph's parser
+    assert len(list(ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE))) == len(
+        Graph().parse(out / "graph.ttl")
+    )
+    args = ["--format", "jsonld", "--format", "nt", "--format", "nq"]
+    result = run("build", str(FIXTURES / "xiaoshan.txt"), "--out", str(out), "--quiet", *args)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} >= {"graph.jsonld", "graph.nt", "graph.nq", "ontology.ttl"}
+    assert (
+        oxigraph_count(out / "graph.nt")
+        == oxigraph_count(out / "graph.ttl")
+        == oxigraph_count(out / "graph.jsonld")
+    )
