@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # doc id -> text as analysed
+    encodings: dict[str, int] = field(default_factory=dict)  # how the documents read were encoded
 
     @property
     def summary(self) -> dict[str, dict[str, int]]:
@@ -109,8 +111,15 @@ def build(
     if progress is not None:
         facts = progress(facts, len(readable))
     texts = {d.doc_id: d.text for d in readable}
+    encodings = dict(
+        Counter(
+            d.encoding + (" (Traditional, analysed as Simplified)" if d.original else "") for d in readable
+        )
+    )
     if out_dir is None:
-        return BuildResult(GraphBuilder().build(facts), len(readable), skipped, texts=texts)
+        return BuildResult(
+            GraphBuilder().build(facts), len(readable), skipped, texts=texts, encodings=encodings
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stored, pending = out / STORE_NAME, out / (STORE_NAME + ".tmp")
@@ -127,7 +136,7 @@ def build(
         texts = store.texts()
     finally:
         store.close()
-    result = BuildResult(graph, len(readable), skipped, texts=texts)
+    result = BuildResult(graph, len(readable), skipped, texts=texts, encodings=encodings)
     result.written = write_all(graph, out, tuple(formats), texts=texts)
     os.replace(pending, stored)  # the store moves last: a failed build leaves the old one
     return result

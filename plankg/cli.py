@@ -43,7 +43,25 @@ def cli() -> None:
     help="Repeatable; default: graphml and ttl.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
-def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+@click.option(
+    "--update",
+    "update_dir",
+    type=click.Path(path_type=Path),
+    help="Add INPUTS to the build in this folder (documents seen again are replaced) instead of starting anew.",
+)
+@click.option("--jobs", default=1, show_default=True, help="Worker processes for the extraction.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", help="Dask scheduler address (--engine dask); a LocalCluster when omitted.")
+def build(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    quiet: bool,
+    update_dir: Path | None,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+) -> None:
     """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none."""
     from tqdm import tqdm
 
@@ -61,7 +79,19 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
         click.echo(f"plankg: warning: {message}", err=True)
 
     try:
-        result = run_build(list(inputs), out_dir, formats or DEFAULT_FORMATS, progress=progress, on_skip=warn)
+        if update_dir is not None and not inputs:
+            raise click.UsageError("--update DIR needs the new INPUTS to add")
+        result = run_build(
+            list(inputs),
+            update_dir or out_dir,
+            formats or DEFAULT_FORMATS,
+            progress=progress,
+            on_skip=warn,
+            update=update_dir is not None,
+            n_process=max(1, jobs),
+            engine=engine,
+            scheduler=scheduler,
+        )
     except (InputError, PipelineMissing) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -71,6 +101,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], qui
         click.echo(
             f"documents: {result.documents}" + (f" (skipped {len(result.skipped)})" if result.skipped else "")
         )
+        unusual = {k: v for k, v in result.encodings.items() if k != "utf-8"}
+        if unusual:
+            click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in sorted(unusual.items())))
         click.echo("nodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
         click.echo("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
         for path in result.written:
