@@ -212,7 +212,9 @@ def resolve_post(
             and not any(rest.startswith(c + b) for c in LEVEL_CHARS for b in OWN_BODY)
         ):
             return "Organization", m.group(1), m.group(2)
-        title = re.sub(r"^([省市区县镇乡旗])(?:人民政府|政府)(?=\1)", "", post[stem_len:])  # 区人民政府区长 -> 区长
+        title = re.sub(
+            r"^([省市区县镇乡旗])(?:人民政府|政府)(?=\1)", "", post[stem_len:]
+        )  # 区人民政府区长 -> 区长
         return "District", district_at_start.canonical, title
     if m and len(m.group(1)) >= 4 and not any(m.group(1).startswith(c) for c in LEVEL_CHARS):
         return "Organization", m.group(1), m.group(2)  # 科右中旗发展和改革委员会主任
