@@ -279,10 +279,13 @@ class Triples:
 class _Builder:
     """Accumulates triples; keeps the per-fact provenance code in one place."""
 
+    described: set[URIRef]
+
     def __init__(self, graph: nx.MultiDiGraph, texts: Mapping[str, str] | None = None) -> None:
         self.source = graph
         self.texts = texts or {}
         self.out = Triples()
+        self.described = set()
         self.documents: set[str] = set(str(d) for d in (graph.graph.get("documents") or {}))
         for ev_doc in self._all_docs():
             self.documents.add(ev_doc)
@@ -317,6 +320,9 @@ class _Builder:
         doc = ev["doc"]
         ctx = (doc,)
         node, source = evidence_iri(ev), document_iri(doc)
+        if node in self.described:
+            return  # one sentence often supports several facts: describe it once
+        self.described.add(node)
         self.add(node, RDF.type, PKG.Evidence, ctx)
         self.add(node, RDF.type, PROV.Entity, ctx)
         self.add(node, RDF.type, OA.SpecificResource, ctx)
