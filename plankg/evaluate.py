@@ -15,16 +15,10 @@ from pathlib import Path
 
 import networkx as nx
 
-ENTITY_TYPES = ("Official", "District", "Platform", "Project", "Industry", "Organization", "Event")
-RELATIONS = (
-    "holds_post",
-    "part_of",
-    "has_platform",
-    "has_project",
-    "develops_industry",
-    "held_event",
-    "spoke_at",
-)
+from graph.model import ENTITY_TYPES
+from graph.model import RELATIONS as GRAPH_RELATIONS
+
+RELATIONS = tuple(r for r in GRAPH_RELATIONS if r != "sets_target")  # targets are scored on their own
 QUOTES = "\"'“”‘’「」『』《》〈〉"
 SCALES = (("万亿", 1e12), ("亿", 1e8), ("千万", 1e7), ("百万", 1e6), ("万", 1e4), ("千", 1e3))
 
