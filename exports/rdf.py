@@ -505,6 +505,11 @@ def _sorted_lines(data: bytes) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
+def _triples_of(graph: nx.MultiDiGraph, texts: Mapping[str, str] | None, triples: Triples | None) -> Triples:
+    """The triples a writer was handed (write_all computes them once for all formats), else the graph's."""
+    return triples if triples is not None else rdf_triples(graph, texts)
+
+
 def write_turtle(
     graph: nx.MultiDiGraph,
     path: str | os.PathLike[str],
@@ -518,7 +523,7 @@ def write_turtle(
     groups each subject's statements and the file is the same in every build."""
     import pyoxigraph as ox
 
-    triples = triples if triples is not None else rdf_triples(graph, texts)
+    triples = _triples_of(graph, texts, triples)
     nodes: dict[Any, Any] = {}
 
     def term(t: Any) -> Any:
@@ -550,7 +555,7 @@ def write_ntriples(
     triples: Triples | None = None,
 ) -> Path:
     """N-Triples, lines sorted (the same graph always gives the same bytes)."""
-    rdf = (triples if triples is not None else rdf_triples(graph, texts)).to_graph()
+    rdf = _triples_of(graph, texts, triples).to_graph()
     return atomic_write_bytes(path, _sorted_lines(rdf.serialize(format="nt", encoding="utf-8")))
 
 
@@ -561,7 +566,7 @@ def write_nquads(
     triples: Triples | None = None,
 ) -> Path:
     """N-Quads with one named graph per document (build provenance in the default graph), lines sorted."""
-    data = (triples if triples is not None else rdf_triples(graph, texts)).to_dataset()
+    data = _triples_of(graph, texts, triples).to_dataset()
     return atomic_write_bytes(path, _sorted_lines(data.serialize(format="nquads", encoding="utf-8")))
 
 
@@ -572,7 +577,7 @@ def write_jsonld(
     triples: Triples | None = None,
 ) -> Path:
     """JSON-LD, compacted with the prefixes of the Turtle output as its @context."""
-    rdf = (triples if triples is not None else rdf_triples(graph, texts)).to_graph()
+    rdf = _triples_of(graph, texts, triples).to_graph()
     context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     data = json.loads(rdf.serialize(format="json-ld", context=context, auto_compact=True))
     # rdflib's JSON-LD order follows its store's hashing: sort nodes and values so bytes never vary
