@@ -25,6 +25,7 @@ from .rdf import (
     write_jsonld,
     write_nquads,
     write_ntriples,
+    write_rdf,
     write_turtle,
 )
 
@@ -43,6 +44,8 @@ __all__ = [
     "node_link_data",
     "write_turtle",
     "to_dataset",
+    "rdf_triples",
+    "write_rdf",
     "write_jsonld",
     "write_nquads",
     "write_ntriples",
@@ -57,7 +60,6 @@ FORMATS.update({"jsonld": ".jsonld", "nt": ".nt", "nq": ".nq"})
 # Gephi and d3 (issue 5): GEXF 1.3 with viz colours/sizes, networkx node-link JSON.
 FORMATS.update({"gexf": ".gexf", "json": ".json"})
 GRAPH_WRITERS = {"gexf": write_gexf, "json": write_nodelink}
-RDF_WRITERS = {"ttl": write_turtle, "jsonld": write_jsonld, "nt": write_ntriples, "nq": write_nquads}
 
 
 def ontology_bytes() -> bytes:
@@ -85,18 +87,16 @@ def write_all(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    triples = None  # RDF triples, built once for all RDF formats
+    rdf_paths: dict[str, Path] = {}
     for fmt in dict.fromkeys("ttl" if f == "turtle" else f for f in wanted):
         path = out / f"{stem}{FORMATS[fmt]}"
         if fmt == "graphml":
             written.append(write_graphml(graph, path))
         elif fmt in GRAPH_WRITERS:
             written.append(GRAPH_WRITERS[fmt](graph, path))
-        elif fmt in RDF_WRITERS:
-            first_rdf = triples is None
-            if triples is None:
-                triples = rdf_triples(graph, texts)
-            written.append(RDF_WRITERS[fmt](graph, path, triples=triples))
-            if first_rdf:
-                written.append(atomic_write_bytes(out / ONTOLOGY_FILE, ontology_bytes()))
+        else:
+            rdf_paths[fmt] = path  # all RDF syntaxes come from one pass over the graph
+    if rdf_paths:
+        written += write_rdf(graph, rdf_paths, texts)
+        written.append(atomic_write_bytes(out / ONTOLOGY_FILE, ontology_bytes()))
     return written

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -80,6 +81,8 @@ class GraphBuilder:
         self.graph.graph["documents"] = {}
         # alias -> canonical node id, per type, to merge 国际金融城 into 广州国际金融城
         self.alias_index: dict[tuple[str, str], str] = {}
+        # evidence already on each edge: a set, as a popular edge gathers thousands of items
+        self.evidence_seen: dict[tuple[str, str, str], set[tuple]] = {}
 
     # -- nodes ----------------------------------------------------------------------------
     def resolve(self, etype: str, name: str) -> str:
@@ -107,8 +110,7 @@ class GraphBuilder:
             label = name
         data["label"] = label
         data["aliases"] = sorted(n for n in names if n != label)
-        if doc_id not in data["docs"]:
-            data["docs"] = sorted([*data["docs"], doc_id])
+        add_sorted(data["docs"], doc_id)
         for key, value in record.attrs.items():
             data.setdefault(key, value)
         for n in names:
@@ -123,9 +125,11 @@ class GraphBuilder:
         else:
             g.add_edge(u, v, key=relation, relation=relation, docs=[], evidence=[])
             data = g.edges[u, v, relation]
-        if doc_id not in data["docs"]:
-            data["docs"] = sorted([*data["docs"], doc_id])
-        if evidence not in data["evidence"]:
+        add_sorted(data["docs"], doc_id)
+        seen = self.evidence_seen.setdefault((u, v, relation), set())
+        key = tuple(evidence.values())
+        if key not in seen:
+            seen.add(key)
             data["evidence"].append(evidence)
         for key, value in attrs.items():
             if value in (None, ""):
@@ -178,14 +182,20 @@ class GraphBuilder:
                     end=t.end,
                 )
             data = g.nodes[tid]
-            if facts.doc_id not in data["docs"]:
-                data["docs"] = sorted([*data["docs"], facts.doc_id])
+            add_sorted(data["docs"], facts.doc_id)
             self.add_edge(subject, tid, "sets_target", facts.doc_id, evidence, {})
 
     def build(self, documents: Iterable[DocumentFacts]) -> nx.MultiDiGraph:
         for facts in documents:
             self.add_document(facts)
         return self.graph
+
+
+def add_sorted(items: list[str], item: str) -> None:
+    """Insert into a sorted list unless present (document lists grow with the corpus)."""
+    at = bisect_left(items, item)
+    if at == len(items) or items[at] != item:
+        items.insert(at, item)
 
 
 def _target_label(t: TargetRecord) -> str:
