@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint dev-score clean
+.PHONY: demo test lint dev-score bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ lint: $(STAMP)
 # Score against the gold dev set that sits beside the project (not shipped; see README).
 dev-score: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" ../shared/eval/run_dev.sh
+
+# Build throughput and memory at 100 and 1,000 documents, next to pkuseg and jieba (README "Speed").
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/bench_build.py --docs 100 1000 --jobs 1 2
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -1,19 +1,25 @@
-"""Benchmark: full build throughput against bare segmentation on the same text.
+"""Benchmark: full build throughput and memory against bare segmentation of the same text.
 
-    python bench/bench_build.py [--docs 100 1000 10000] [--chars 2000] [--jobs 1]
+    python bench/bench_build.py [--docs 100 1000 10000] [--chars 2000] [--jobs 1 2] [--formats graphml ttl]
 
-Synthetic corpora are made by recombining the paragraphs of the bundled sample and the
-test fixtures (about `--chars` characters a document), so the numbers are reproducible
-without any external data. Reports chars/s and docs/s of `plankg.build` (NLP + graph +
-GraphML + Turtle), peak RSS of the process, and the bare pkuseg tokenizer speed (and
-jieba's, when installed) on the same text.
+Synthetic corpora are made by recombining the paragraphs of the bundled sample and the test
+fixtures (about `--chars` characters a document, fixed seed), so the numbers are reproducible
+without external data. Each build runs as `plankg build` in a child process (NLP + graph + the
+export formats), so its time includes loading the pipeline and its peak memory is its own: the
+peak RSS column is the highest sum over the build process and its workers, sampled every 0.1 s.
+
+Next to it, in this process and on the same text: the bare tokenizer of the shipped pipeline
+(spaCy + pkuseg) and jieba's default segmentation (`pip install -e '.[bench]'`). Segmenters are
+timed on at most `--seg-chars` characters of the corpus (their speed does not depend on size).
+The headline ratios: build chars/s over pkuseg chars/s (goal >= 0.5 on one core) and over jieba.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
-import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +40,7 @@ def paragraphs() -> list[str]:
 
 
 def make_corpus(folder: Path, n_docs: int, chars: int, seed: int = 7) -> list[str]:
+    """n_docs files of about `chars` characters, paragraphs drawn at random from the fixtures."""
     rng = random.Random(seed)
     pool = paragraphs()
     texts = []
@@ -49,30 +56,69 @@ def make_corpus(folder: Path, n_docs: int, chars: int, seed: int = 7) -> list[st
     return texts
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def bare_segmentation(texts: list[str]) -> dict[str, float]:
+def segmentation_speeds(texts: list[str], max_chars: int) -> dict[str, float]:
+    """chars/s of the shipped tokenizer (spaCy + pkuseg) and of jieba, on the first max_chars."""
+    sample, size = [], 0
+    for text in texts:
+        if size >= max_chars:
+            break
+        sample.append(text)
+        size += len(text)
+    sys.path.insert(0, str(ROOT))
     from nlp.pipeline import load
 
     tokenizer = load().tokenizer
-    chars = sum(len(t) for t in texts)
     t0 = time.perf_counter()
-    for text in texts:
+    for text in sample:
         tokenizer(text)
-    speeds = {"pkuseg_chars_per_s": chars / (time.perf_counter() - t0)}
+    speeds = {"pkuseg": size / (time.perf_counter() - t0)}
     try:
-        import jieba  # optional comparison
-
-        jieba.initialize()
-        t0 = time.perf_counter()
-        for text in texts:
-            list(jieba.cut(text))
-        speeds["jieba_chars_per_s"] = chars / (time.perf_counter() - t0)
-    except ImportError:
-        pass
+        import jieba
+    except ImportError:  # the bench extra is not installed
+        return speeds
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    t0 = time.perf_counter()
+    for text in sample:
+        jieba.lcut(text)
+    speeds["jieba"] = size / (time.perf_counter() - t0)
     return speeds
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 once it is gone)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def timed_build(corpus: Path, out: Path, jobs: int, formats: list[str]) -> tuple[float, int]:
+    """(seconds, peak tree RSS bytes) of `plankg build` in a child process."""
+    command = [sys.executable, "-m", "plankg.cli", "build", str(corpus), "--out", str(out), "--quiet"]
+    command += ["--jobs", str(jobs)]
+    for fmt in formats:
+        command += ["--format", fmt]
+    t0 = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, tree_rss(child.pid))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - t0
+    if child.returncode:
+        raise SystemExit(f"build failed with exit code {child.returncode}")
+    return seconds, peak
 
 
 def main(argv: list[str]) -> int:
@@ -81,14 +127,14 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--docs", type=int, nargs="+", default=[100])
     parser.add_argument("--chars", type=int, default=2000)
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes for the extraction map")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1], help="worker processes (one row each)")
+    parser.add_argument("--formats", nargs="+", default=["graphml", "ttl"])
+    parser.add_argument("--seg-chars", type=int, default=2_000_000, help="characters the segmenters time")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    import plankg
-
     print(
-        f"{'docs':>7} {'chars':>10} {'build s':>8} {'chars/s':>9} {'docs/s':>7} {'seg chars/s':>12} "
-        f"{'build/seg':>9} {'jieba chars/s':>13} {'peak RSS MB':>11}"
+        f"{'docs':>6} {'jobs':>4} {'chars':>10} {'build s':>8} {'chars/s':>8} {'docs/s':>7} "
+        f"{'pkuseg c/s':>10} {'jieba c/s':>10} {'/pkuseg':>7} {'/jieba':>7} {'peak RSS':>9}",
+        flush=True,
     )
     for n in args.docs:
         with tempfile.TemporaryDirectory() as tmp:
@@ -96,17 +142,19 @@ def main(argv: list[str]) -> int:
             corpus.mkdir()
             texts = make_corpus(corpus, n, args.chars)
             chars = sum(len(t) for t in texts)
-            seg = bare_segmentation(texts)
-            t0 = time.perf_counter()
-            plankg.build([corpus], out_dir=Path(tmp) / "out", n_process=args.jobs)
-            elapsed = time.perf_counter() - t0
-            speed = chars / elapsed
-            jieba = seg.get("jieba_chars_per_s")
-            print(
-                f"{n:>7} {chars:>10} {elapsed:>8.1f} {speed:>9.0f} {n / elapsed:>7.1f} "
-                f"{seg['pkuseg_chars_per_s']:>12.0f} {speed / seg['pkuseg_chars_per_s']:>9.2f} "
-                f"{(f'{jieba:.0f}' if jieba else '-'):>13} {peak_rss_mb():>11.0f}"
-            )
+            seg = segmentation_speeds(texts, args.seg_chars)
+            del texts
+            for jobs in args.jobs:
+                seconds, peak = timed_build(corpus, Path(tmp) / f"out{jobs}", jobs, args.formats)
+                speed = chars / seconds
+                jieba = seg.get("jieba")
+                print(
+                    f"{n:>6} {jobs:>4} {chars:>10} {seconds:>8.1f} {speed:>8.0f} {n / seconds:>7.1f} "
+                    f"{seg['pkuseg']:>10.0f} {(f'{jieba:.0f}' if jieba else '-'):>10} "
+                    f"{speed / seg['pkuseg']:>7.2f} {(f'{speed / jieba:.3f}' if jieba else '-'):>7} "
+                    f"{peak / 2**30:>7.2f}GB",
+                    flush=True,
+                )
     return 0
 
 
