@@ -81,8 +81,12 @@ class GraphBuilder:
         self.graph.graph["documents"] = {}
         # alias -> canonical node id, per type, to merge 国际金融城 into 广州国际金融城
         self.alias_index: dict[tuple[str, str], str] = {}
-        # evidence already on each edge: a set, as a popular edge gathers thousands of items
+        # evidence already on each edge from the document being added (evidence names its document,
+        # so items of different documents never repeat each other): a set, as a popular edge
+        # gathers thousands of items and a list scan made merging quadratic
         self.evidence_seen: dict[tuple[str, str, str], set[tuple]] = {}
+        # one string object per distinct sentence: several facts of a sentence share it
+        self.sentences: dict[str, str] = {}
 
     # -- nodes ----------------------------------------------------------------------------
     def resolve(self, etype: str, name: str) -> str:
@@ -142,6 +146,12 @@ class GraphBuilder:
     # -- documents ------------------------------------------------------------------------
     def add_document(self, facts: DocumentFacts) -> None:
         g = self.graph
+        self.evidence_seen = {}
+        if facts.doc_id in g.graph["documents"]:  # added again: its evidence may be on the edges
+            for u, v, key, data in g.edges(keys=True, data=True):
+                for ev in data["evidence"]:
+                    if ev["doc"] == facts.doc_id:
+                        self.evidence_seen.setdefault((u, v, key), set()).add(tuple(ev.values()))
         g.graph["documents"][facts.doc_id] = {
             "date": facts.date,
             "chars": facts.chars,
@@ -155,14 +165,16 @@ class GraphBuilder:
             v = ids.get(rel.tail) or self.resolve(*rel.tail)
             if u == v or u not in g or v not in g:
                 continue
-            evidence = {"doc": facts.doc_id, "sentence": rel.sentence, "start": rel.start, "end": rel.end}
+            sentence = self.sentences.setdefault(rel.sentence, rel.sentence)
+            evidence = {"doc": facts.doc_id, "sentence": sentence, "start": rel.start, "end": rel.end}
             self.add_edge(u, v, rel.relation, facts.doc_id, evidence, rel.attrs)
         for t in facts.targets:
             subject = ids.get(t.subject) or self.resolve(*t.subject)
             if subject not in g:
                 continue
             tid = target_id(subject, clean_name(t.indicator), t.value, t.unit, t.year, t.status)
-            evidence = {"doc": facts.doc_id, "sentence": t.sentence, "start": t.start, "end": t.end}
+            sentence = self.sentences.setdefault(t.sentence, t.sentence)
+            evidence = {"doc": facts.doc_id, "sentence": sentence, "start": t.start, "end": t.end}
             if tid not in g:
                 g.add_node(
                     tid,

@@ -92,6 +92,24 @@ def test_hand_built_records_merge_by_alias() -> None:
     assert platforms[0]["docs"] == ["a", "b"]
 
 
+def test_evidence_is_kept_once_per_document_and_span() -> None:
+    """A fact stated twice by one sentence, or a document merged twice, adds no duplicate evidence;
+    the same fact from a second document adds its own."""
+    sentence = "萧山区加快建设湘湖金融城。"
+    relation = RelationRecord(
+        ("District", "萧山区"), "has_platform", ("Platform", "湘湖金融城"), sentence, 0, len(sentence)
+    )
+
+    def doc(doc_id: str) -> DocumentFacts:
+        entities = [EntityRecord("District", "萧山区"), EntityRecord("Platform", "湘湖金融城")]
+        return DocumentFacts(doc_id, DATE, len(sentence), "", entities, [relation, relation], [])
+
+    graph = GraphBuilder().build([doc("a"), doc("b"), doc("a")])
+    edge = graph.edges["District:萧山区", "Platform:湘湖金融城", "has_platform"]
+    assert [e["doc"] for e in edge["evidence"]] == ["a", "b"]
+    assert edge["docs"] == ["a", "b"]
+
+
 # -- alias folding within a text ------------------------------------------------------------------
 def test_short_name_folds_into_the_full_name_in_one_text(analyse: Analyse) -> None:
     """杭州湘湖金融城 … 湘湖金融城: one Platform, labelled with the full name."""
