@@ -88,9 +88,8 @@ class PipelineMissing(RuntimeError):
     """The trained pipeline is not where it should be."""
 
 
-@cache
-def load(path: str | None = None) -> Language:
-    """The shipped pipeline (cached per process)."""
+def read(path: str | None = None) -> Language:
+    """A new copy of the shipped pipeline, for callers that add components to theirs."""
     target = Path(path or os.environ.get("PLANKG_PIPELINE") or PIPELINE_DIR)
     if not (target / "config.cfg").exists():
         raise PipelineMissing(
@@ -99,4 +98,10 @@ def load(path: str | None = None) -> Language:
     return spacy.load(target)
 
 
-__all__ = ["create", "load", "package", "COMPONENTS", "DATA_DIR", "PipelineMissing"]
+@cache
+def load(path: str | None = None) -> Language:
+    """The shipped pipeline (cached per process)."""
+    return read(path)
+
+
+__all__ = ["create", "load", "read", "package", "COMPONENTS", "DATA_DIR", "PipelineMissing"]

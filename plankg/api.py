@@ -37,20 +37,20 @@ class BuildResult:
         return summary(self.graph)
 
 
-def analyse(documents: Iterable[Document], batch_size: int = 16, n_process: int = 1):
-    """Run the NLP pipeline over documents, yielding per-document facts."""
+def analyse(documents: Iterable[Document], batch_size: int | None = None, n_process: int = 1):
+    """Run the NLP pipeline over documents, yielding per-document facts in input order.
+
+    With `n_process` other than 1, spaCy's `nlp.pipe(n_process=...)` runs the pipeline in
+    worker processes (see plankg.distributed); the facts are the same.
+    """
+    from .distributed import DocumentContext, analyse_in_processes
+
+    if n_process != 1:
+        yield from analyse_in_processes(documents, n_process, batch_size)
+        return
     nlp = load()
-
-    def docs():
-        for d in documents:
-            doc = nlp.make_doc(d.text)
-            doc._.doc_id = d.doc_id
-            doc._.date = d.date
-            if d.original is not None and len(d.original) == len(d.text):
-                doc.user_data["plankg_original"] = d.original  # same offsets: provenance in the original
-            yield doc, d.source
-
-    for doc, source in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+    docs = ((DocumentContext.of(d).apply(nlp.make_doc(d.text)), d.source) for d in documents)
+    for doc, source in nlp.pipe(docs, as_tuples=True, batch_size=batch_size or 16):
         yield doc_to_facts(doc, source)
 
 
@@ -103,9 +103,7 @@ def build(
 
         facts = analyse_on_dask(readable, scheduler=scheduler, workers=max(n_process, 2))
     elif n_process > 1:
-        from .distributed import analyse_in_processes
-
-        facts = analyse_in_processes(readable, n_process)
+        facts = analyse(readable, n_process=n_process)
     else:
         facts = analyse(readable)
     if progress is not None:
