@@ -6,14 +6,14 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from exports import write_all
-from graph.builder import GraphBuilder, summary
+from graph.builder import DocumentFacts, GraphBuilder, summary
 from nlp.pipeline import load
 
 from .extract import doc_to_facts
@@ -54,11 +54,63 @@ def analyse(documents: Iterable[Document], batch_size: int | None = None, n_proc
         yield doc_to_facts(doc, source)
 
 
+class _Reader:
+    """Documents from the inputs as a stream: unique ids, skipped inputs and encodings noted on the way.
+
+    Nothing holds the whole corpus: each text goes to the pipeline and into the fact store, and
+    only the texts still in flight are kept (`texts`, emptied by `take_text`)."""
+
+    def __init__(self, items: Iterable[Document | InputError], keep_texts: bool) -> None:
+        self.items = iter(items)
+        self.keep_texts = keep_texts
+        self.skipped: list[str] = []
+        self.encodings: Counter[str] = Counter()
+        self.count = 0
+        self.texts: dict[str, str] = {}
+        self.seen: dict[str, int] = {}
+        self.first = self._next()
+
+    def _next(self) -> Document | None:
+        for item in self.items:
+            if isinstance(item, InputError):
+                self.skipped.append(str(item))
+                continue
+            n = self.seen.get(item.doc_id, 0) + 1  # a.txt in two folders becomes a, a-2
+            self.seen[item.doc_id] = n
+            if n > 1:
+                item.doc_id = f"{item.doc_id}-{n}"
+            return item
+        return None
+
+    def __iter__(self) -> Iterator[Document]:
+        doc = self.first
+        while doc is not None:
+            self.count += 1
+            self.encodings[
+                doc.encoding + (" (Traditional, analysed as Simplified)" if doc.original else "")
+            ] += 1
+            self.texts[doc.doc_id] = doc.text
+            yield doc
+            doc = self._next()
+
+    def take_text(self, doc_id: str) -> str | None:
+        return self.texts.get(doc_id) if self.keep_texts else self.texts.pop(doc_id, None)
+
+    def nothing_readable(self) -> InputError:
+        if len(self.skipped) == 1:
+            return InputError(self.skipped[0])
+        return InputError(
+            f"no readable documents ({len(self.skipped)} inputs skipped: {'; '.join(self.skipped[:3])}"
+            + (" ..." if len(self.skipped) > 3 else "")
+            + ")"
+        )
+
+
 def build(
     inputs: Iterable[str | Path] | None = None,
     out_dir: str | Path | None = None,
     formats: Iterable[str] = ("graphml", "ttl"),
-    progress: Callable[[Iterable, int], Iterable] | None = None,
+    progress: Callable[[Iterable, int | None], Iterable] | None = None,
     on_skip: Callable[[str], None] | None = None,
     documents: list[Document] | None = None,
     update: bool = False,
@@ -71,52 +123,31 @@ def build(
     Unreadable documents are skipped with a message; an InputError is raised only when
     nothing at all could be read. With an output folder, per-document facts are kept in
     DIR/facts.sqlite; `update=True` adds the inputs to that store (replacing documents seen
-    again) and rebuilds the graph from it, without reading the earlier texts.
+    again) and rebuilds the graph from it, without reading the earlier texts. Documents are
+    read, analysed and stored one after another, so memory does not grow with the corpus.
     """
     paths = [Path(p) for p in inputs] if inputs else [SAMPLE]
-    skipped: list[str] = []
-    readable: list[Document] = list(documents or [])
-    for item in [] if documents is not None else iter_documents(paths):
-        if isinstance(item, InputError):
-            skipped.append(str(item))
-        else:
-            readable.append(item)
-    if not readable:
-        if len(skipped) == 1:
-            raise InputError(skipped[0])
-        raise InputError(
-            f"no readable documents ({len(skipped)} inputs skipped: {'; '.join(skipped[:3])}"
-            + (" ..." if len(skipped) > 3 else "")
-            + ")"
-        )
-    for message in skipped:
-        if on_skip:
-            on_skip(message)
-    seen: dict[str, int] = {}
-    for doc in readable:  # ids must be unique: a.txt in two folders becomes a, a-2
-        n = seen.get(doc.doc_id, 0) + 1
-        seen[doc.doc_id] = n
-        if n > 1:
-            doc.doc_id = f"{doc.doc_id}-{n}"
+    items = list(documents) if documents is not None else iter_documents(paths)
+    reader = _Reader(items, keep_texts=out_dir is None)
+    if reader.first is None:  # fail before loading the pipeline
+        raise reader.nothing_readable()
     if engine == "dask":
         from .distributed import analyse_on_dask
 
-        facts = analyse_on_dask(readable, scheduler=scheduler, workers=max(n_process, 2))
-    elif n_process > 1:
-        facts = analyse(readable, n_process=n_process)
-    else:
-        facts = analyse(readable)
-    if progress is not None:
-        facts = progress(facts, len(readable))
-    texts = {d.doc_id: d.text for d in readable}
-    encodings = dict(
-        Counter(
-            d.encoding + (" (Traditional, analysed as Simplified)" if d.original else "") for d in readable
+        facts: Iterable[DocumentFacts] = analyse_on_dask(
+            list(reader), scheduler=scheduler, workers=max(n_process, 2)
         )
-    )
+    else:
+        facts = analyse(reader, n_process=n_process)
+    if progress is not None:
+        facts = progress(facts, len(documents) if documents is not None else None)
     if out_dir is None:
+        graph = GraphBuilder().build(facts)
+        for message in reader.skipped:
+            if on_skip:
+                on_skip(message)
         return BuildResult(
-            GraphBuilder().build(facts), len(readable), skipped, texts=texts, encodings=encodings
+            graph, reader.count, reader.skipped, texts=reader.texts, encodings=dict(reader.encodings)
         )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -126,15 +157,17 @@ def build(
         shutil.copyfile(stored, pending)
     store = FactStore(pending)
     try:
-        for _ in store.put_all(facts, texts):
-            pass
+        store.put_all(facts, reader.take_text)
+        for message in reader.skipped:
+            if on_skip:
+                on_skip(message)
         # the graph is always rebuilt from the store, in document-id order, so an update and
         # a full build of the same documents give the same graph
         graph = GraphBuilder().build(store)
         texts = store.texts()
     finally:
         store.close()
-    result = BuildResult(graph, len(readable), skipped, texts=texts, encodings=encodings)
+    result = BuildResult(graph, reader.count, reader.skipped, texts=texts, encodings=dict(reader.encodings))
     result.written = write_all(graph, out, tuple(formats), texts=texts)
     os.replace(pending, stored)  # the store moves last: a failed build leaves the old one
     return result

@@ -70,8 +70,8 @@ def build(
     from .api import build as run_build
     from .sources import InputError
 
-    def progress(facts, total: int):
-        if quiet or total < 2:
+    def progress(facts, total: int | None):
+        if quiet or (total is not None and total < 2):
             return facts
         return tqdm(facts, total=total, desc="documents", unit="doc", file=sys.stderr, leave=False)
 

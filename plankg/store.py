@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord
@@ -60,15 +60,17 @@ class FactStore:
         except sqlite3.DatabaseError as exc:
             raise OSError(f"{self.path}: not a plankg fact store ({exc})") from None
 
-    def put_all(self, facts: Iterable[DocumentFacts], texts: dict[str, str]) -> Iterator[DocumentFacts]:
-        """Store (replacing same ids) while passing the facts on; committed at the end."""
+    def put_all(self, facts: Iterable[DocumentFacts], text_of: Callable[[str], str | None]) -> int:
+        """Store the facts with their documents' texts (replacing same ids), in one transaction."""
+        count = 0
         with self.db:
             for f in facts:
                 self.db.execute(
                     "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-                    (f.doc_id, to_json(f), texts.get(f.doc_id)),
+                    (f.doc_id, to_json(f), text_of(f.doc_id)),
                 )
-                yield f
+                count += 1
+        return count
 
     def texts(self) -> dict[str, str]:
         return {i: t for i, t in self.db.execute("SELECT doc_id, text FROM documents") if t is not None}
