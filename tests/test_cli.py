@@ -215,6 +215,27 @@ def test_binary_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
     assert doc_ids(graph) == {"xiaoshan"}
 
 
+def test_ten_thousand_files_with_three_broken(tmp_path: Path) -> None:
+    """A big folder with a few bad files: one warning per bad file, every other document in the graph."""
+    news = tmp_path / "news"
+    news.mkdir()
+    places = ["萧山区", "江夏区", "天河区", "鼓楼区", "余杭区"]
+    for i in range(10_000):
+        text = f"{places[i % 5]}召开第{i}次项目推进会，加快建设产业园。"
+        (news / f"n{i:05d}.txt").write_text(text, encoding="utf-8")
+    (news / "n00017.txt").write_bytes(b"")  # empty
+    (news / "n04242.txt").write_bytes(bytes(range(256)) * 8)  # binary
+    (news / "n09999.txt").write_bytes(b"\xff\xfe\x00\xd8garbage\x00\x00" * 50)  # undecodable
+    out = tmp_path / "out"
+    result = run("build", str(news), "--out", str(out), "--format", "graphml", "--quiet")
+    graph = assert_built(result, out)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("plankg: warning:")]
+    assert len(warnings) == 3, result.stderr
+    assert all(any(name in w for w in warnings) for name in ("n00017", "n04242", "n09999"))
+    assert len(doc_ids(graph)) == 9_997
+    assert labels(graph, "District") == set(places)
+
+
 def test_empty_file_is_a_one_line_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
