@@ -18,6 +18,7 @@ from .facts import Mention, text_of
 from .lexicon import divisions
 
 ZONES = ("开发区", "经开区", "高新区", "新区", "自贸区", "示范区", "合作区")
+ZONE_BODY = re.compile(rf"(.+(?:{'|'.join(ZONES)}))(?:党工委|管委会|管理委员会)$")  # 武汉经开区管委会
 LEVEL_WEIGHT = {"province": 1, "city": 2, "county": 3, "town": 3}
 
 
@@ -89,8 +90,8 @@ class ContextTracker:
             and re.match(r"(党工委|管委会|管委)", text[m.end : m.end + 3])
         }
         for m in mentions:
-            body = re.match(rf"(.+(?:{'|'.join(ZONES)}))(?:党工委|管委会|管理委员会)$", m.text)
-            if m.label == "Organization" and body:
+            body = ZONE_BODY.match(m.text) if m.label == "Organization" else None
+            if body:
                 zone_names.add(body.group(1))
         doc._.zones = zone_names
         units = sorted(

@@ -7,11 +7,13 @@ anchors them: the full form, or a containing division, appears in the same text.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import Mention, text_of
-from .lexicon import Division, LongestMatcher, divisions, short_forms, word_set
+from .lexicon import Division, DivisionIndex, LongestMatcher, divisions, short_forms, word_set
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
 # Statistical units that are development zones or farms, not administrative divisions: the
@@ -51,7 +53,7 @@ class DistrictRecognizer:
         full_hits = list(self.full.finditer(text))
         full_names = {name for _, _, name in full_hits}
         candidates: list[tuple[int, int, str, list[Division], bool]] = []
-        counts = {name: sum(1 for *_, n in full_hits if n == name) for name in full_names}
+        counts = Counter(name for *_, name in full_hits)
         for s, e, name in full_hits:
             if name in self.not_places or name.endswith(ZONE_SUFFIXES):
                 continue  # 城区, 郊区: division names that are ordinary words
@@ -79,9 +81,10 @@ class DistrictRecognizer:
 
         # Divisions named in full anchor their own short forms and those of places inside them.
         anchors = [d for name in full_names for d in self.index.by_name[name]]
+        anchoring = Anchoring(self.index, anchors)
         chosen: list[tuple[int, int, str, Division]] = []
         for s, e, surface, options, is_full in candidates:
-            div = self.choose(options, anchors, surface, is_full, full_names)
+            div = self.choose(options, anchoring, surface, is_full, full_names)
             if div is not None:
                 chosen.append((s, e, surface, div))
         # short forms of provinces and cities also anchor what lies inside them
@@ -105,14 +108,12 @@ class DistrictRecognizer:
         return doc
 
     def choose(
-        self, options: list[Division], anchors: list[Division], surface: str, is_full: bool, full_names: set
+        self, options: list[Division], anchoring: Anchoring, surface: str, is_full: bool, full_names: set
     ) -> Division | None:
         """Pick the division a surface form refers to, or None when nothing anchors a short form."""
 
         def anchored(d: Division) -> bool:
-            return (d.name in full_names and d.name != surface) or any(
-                self.index.is_inside(d, a) or self.index.is_inside(a, d) for a in anchors if a.code != d.code
-            )
+            return (d.name in full_names and d.name != surface) or anchoring.related(d)
 
         ranked = sorted(options, key=lambda d: (not anchored(d), LEVEL_RANK[d.level], d.code))
         best = ranked[0]
@@ -121,6 +122,21 @@ class DistrictRecognizer:
         if best.level == "county" and len(surface) >= 3 and surface not in full_names:
             return best  # 科右中旗: a distinctive short form of a county
         return None
+
+
+class Anchoring:
+    """Which divisions the anchors of one document vouch for: the anchors' ancestors and
+    descendants. Sets of codes, so each candidate costs a few lookups, not a walk over
+    every anchor's ancestry."""
+
+    def __init__(self, index: DivisionIndex, anchors: list[Division]) -> None:
+        self.index = index
+        self.codes = {a.code for a in anchors}
+        self.above = {p.code for a in anchors for p in index.ancestors(a)}  # contain an anchor
+
+    def related(self, d: Division) -> bool:
+        """d contains an anchor or lies inside one (a division never contains itself)."""
+        return d.code in self.above or any(a.code in self.codes for a in self.index.ancestors(d))
 
 
 @Language.factory("plankg_districts")

@@ -9,12 +9,13 @@ develop; elsewhere it is ordinary vocabulary. Sectors come in lists (培育壮�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import Mention, text_of
-from .lexicon import LongestMatcher, industries, read_lines
+from .lexicon import LongestMatcher, SpanCover, industries, read_lines
 
 ITEM_SEP = re.compile(r"[、]|和|及|与")
 CLAUSE_SEP = re.compile(r"[，,。；;：:！？\n（）()“”]")
@@ -26,6 +27,7 @@ SECTOR_END = ("业", "产业", "经济", "装备", "制造", "材料", "医药",
 PRAISE = ("世界级", "国际一流", "国际化", "全国", "全省", "千亿级", "百亿级", "万亿级")
 ITEM_END = re.compile(r"^(?:[、，,。；;：:]|和|及|与|等|为|$)")
 MAX_ITEM = 9
+ITEM_STOP = re.compile(r"[一二三四五六七八九十两]+大|项目|企业|公司|基地|园区|产品|技术")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GENERIC = {
     "传统",
@@ -52,7 +54,9 @@ GENERIC = {
 
 class IndustryRecognizer:
     def __init__(self) -> None:
-        self.lexicon = LongestMatcher(industries())
+        # a word with a clause separator in it could never match inside a clause: leaving such
+        # words out lets the whole text be scanned at once (see __call__)
+        self.lexicon = LongestMatcher(w for w in industries() if not CLAUSE_SEP.search(w))
         self.cues = tuple(read_lines("industry_cues.txt"))
         self.lead = LongestMatcher(read_lines("industry_lead_words.txt"))
 
@@ -60,20 +64,23 @@ class IndustryRecognizer:
         text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
         seen: set[tuple[int, int]] = set()
-        named = [(m.start, m.end) for m in mentions if m.label != "District"]
+        inside_name = SpanCover([(m.start, m.end) for m in mentions if m.label != "District"])
+        # no word spans a separator, so the clauses' hits are the whole text's, cut at clause ends
+        all_hits = list(self.lexicon.finditer(text))
+        hit_starts = [s for s, _, _ in all_hits]
         for c0, c1 in self.clauses(text):
             clause = text[c0:c1]
-            hits = list(self.lexicon.finditer(clause))
+            hits = all_hits[bisect_left(hit_starts, c0) : bisect_left(hit_starts, c1)]
             if not hits or not any(cue in clause for cue in self.cues):
                 continue
             for s, e, _word in hits:
-                if any(x <= c0 + s and c0 + e <= y for x, y in named):
+                if inside_name.covers(s, e):
                     continue  # 金融 inside 湘湖金融城: part of a name
-                for a, b in self.list_items(clause, s, e):
+                for a, b in self.list_items(clause, s - c0, e - c0):
                     item = clause[a:b]
                     if (c0 + a, c0 + b) in seen or item in GENERIC or len(item) < 2:
                         continue
-                    if any(x <= c0 + a and c0 + b <= y for x, y in named):
+                    if inside_name.covers(c0 + a, c0 + b):
                         continue  # inside a platform or project name (新材料基地)
                     if not self.in_list_position(clause, a, b):
                         continue  # 建筑面积: the word, not a sector
@@ -159,7 +166,7 @@ class IndustryRecognizer:
                 break
             if LIST_TAIL.match(clause[b:]) or clause.startswith(("等", "为", "的", "共同", "产业"), b):
                 break
-            if re.match(r"[一二三四五六七八九十两]+大|项目|企业|公司|基地|园区|产品|技术", clause[b:]):
+            if ITEM_STOP.match(clause[b:]):
                 break
             b += 1
         if clause.startswith("业", b) and b - a < MAX_ITEM:

@@ -79,6 +79,8 @@ class NameRecognizer:
         verbs = "|".join(read_lines("company_verbs.txt"))
         self.company = re.compile(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,6}}?({endings}))(?=(?:{verbs}))")
         units = "|".join(re.escape(u) for u in sorted(read_lines("units.txt"), key=len, reverse=True))
+        # a figure ends in a unit: only before a unit's last character is the regex worth running
+        self.unit_ends = {u[-1] for u in read_lines("units.txt")}
         self.figure_before = re.compile(rf"\d(?:\.\d+)?\s*(?:万|亿)?(?:{units})$")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -103,11 +105,9 @@ class NameRecognizer:
         full_district_ends = {m.end: m for m in districts if m.text == m.canonical}
         by_start = sorted(districts, key=lambda d: d.start)
         starts = [d.start for d in by_start]
-        i = 0
-        while i < len(text):
-            suffix = self.suffix_matcher.match_at(text, i)
-            if not suffix:
-                i += 1
+        after = 0  # end of the last name taken: names do not overlap
+        for i, suffix in self.suffix_matcher.starts(text):
+            if i < after:
                 continue
             end = i + len(suffix)
             # prefer a longer suffix that starts later (产业园 inside 产业园区 is handled by longest match)
@@ -144,31 +144,32 @@ class NameRecognizer:
                 name = text[start:end]
             stem = text[start:i]
             min_stem = self.suffixes.get(suffix, (label, 2))[1]
-            if len(stem) >= min_stem and self.is_name(text, start, stem, suffix, label, districts):
+            if len(stem) >= min_stem and self.is_name(text, start, stem, suffix, label, starts):
                 if not (label in ("Platform", "Project") and start in full_district_ends and start == i):
                     out.append(Mention(start, end, label, name, source="suffix", attrs={"suffix": suffix}))
                     if suffix in SHARED_SUFFIX:
                         out += self.shared_suffix_items(text, start, suffix, label)
-                    i = end
-                    continue
-            i += 1  # a rejected candidate may still be the start of a longer name (文化大道改造工程)
+                    after = end
+            # else: a rejected candidate may still be the start of a longer name (文化大道改造工程)
         return out
 
-    def is_name(self, text: str, start: int, stem: str, suffix: str, label: str, districts) -> bool:
-        """Does stem + suffix name one thing, rather than a category or a goal?"""
+    def is_name(
+        self, text: str, start: int, stem: str, suffix: str, label: str, district_starts: list[int]
+    ) -> bool:
+        """Does stem + suffix name one thing, rather than a category or a goal?
+
+        `district_starts`: sorted start offsets of the document's district mentions."""
+        lo = bisect_left(district_starts, start)
+        place_inside = lo < bisect_left(district_starts, start + len(stem))  # a district starts in the stem
         if "等" in stem:
             return False
         if label in ("Platform", "Project") and COUNTED.search(text[max(0, start - 6) : start]):
             return False  # 36家氢能产业项目: a count of a category, not a name
         if suffix == "站" and text[start + len(stem) + 1 : start + len(stem) + 2] in ("点", "台", "长"):
             return False  # 公交站点
-        if suffix == "园" and not any(start <= m.start < start + len(stem) for m in districts):
+        if suffix == "园" and not place_inside:
             return False  # a bare ...园 needs a place in its name (中关村房山园), else 校园, 家园
-        if (
-            label == "Platform"
-            and not any(start <= m.start < start + len(stem) for m in districts)
-            and self.descriptive.match_at(stem, 0)
-        ):
+        if label == "Platform" and not place_inside and self.descriptive.match_at(stem, 0):
             return False  # 现代都市工业集聚区, 世界级…先行区: an aspiration
         if suffix == "号线":
             return bool(re.fullmatch(r"[^\d]*\d+", stem))
@@ -182,7 +183,7 @@ class NameRecognizer:
             )
         if suffix not in ROADS and _generic_cover(stem, self.generic):
             return False
-        starts_with_place = any(m.start == start for m in districts)
+        starts_with_place = lo < len(district_starts) and district_starts[lo] == start
         if (
             label == "Platform"
             and not starts_with_place
@@ -255,7 +256,9 @@ class NameRecognizer:
             ch = text[start - 1]
             if not NAME_CHAR.match(ch):
                 break
-            if breakers.ending_at(text, start) or self.figure_before.search(text[max(0, start - 12) : start]):
+            if breakers.ending_at(text, start) or (
+                ch in self.unit_ends and self.figure_before.search(text[max(0, start - 12) : start])
+            ):
                 break
             if start in self.hard_stops:
                 break

@@ -29,6 +29,7 @@ NOT_NAME_CHARS = set(
 # surnames that are far more often function words right after a title (委员和列席会议的同志)
 FUNCTION_SURNAMES = set("和与同向于从对把被将也都就还而并在及")
 NOT_POSTS = ("领导", "同志")
+NOT_POST_AT = re.compile(f"(?=({'|'.join(NOT_POSTS)}))")
 LEVEL_CHARS = {
     "省": "province",
     "市": "city",
@@ -111,17 +112,18 @@ class OfficialRecognizer:
                 m.start not in district_at or len(m.text) > len(district_at[m.start].text)
             ):
                 district_at[m.start] = m
+        # a name can only follow a title (or 领导, 同志): visit just the positions where one ends
+        post_ends = {end for end, _ in self.titles.ends(text)}
+        post_ends.update(m.end(1) for m in NOT_POST_AT.finditer(text))
         i = 0
-        while i < len(text):
-            title = self.titles.ending_at(text, i) or next(
-                (n for n in NOT_POSTS if text.endswith(n, 0, i)), None
-            )
-            j = i
+        for end in sorted(post_ends):
+            if end < i or end >= len(text):
+                continue
+            i = j = end
             while j < len(text) and text[j] in " \u3000":
                 j += 1
-            name = name_at(text, j) if title else None
+            name = name_at(text, j)
             if not name:
-                i += 1
                 continue
             chain_start = self.chain_start(text, i)
             chain = text[chain_start:i]

@@ -46,13 +46,14 @@ class RelationLinker:
         unit_ends = [u.end for u in units]  # units are in text order
         events: list[tuple[Mention, object]] = []
         sections = doc._.sections or []
+        named = {d.attrs.get("code") for d in districts}
         for m in mentions:
             sent = sentence_of(m.start)
             here = focus.get(sent.start_char)
             if m.label in OWNER_RELATION:
-                owner = self.owner(m, districts) or here
+                owner = self.owner(m, districts, named=named) or here
                 if owner == m.key:  # a zone is owned by the district it is named after, or the document's
-                    owner = self.owner(m, districts, zone=True) or self.main_unit(districts)
+                    owner = self.owner(m, districts, zone=True, named=named) or self.main_unit(districts)
                 if owner:
                     rels.append(
                         Relation(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char)
@@ -62,7 +63,7 @@ class RelationLinker:
             elif m.label == "Event":
                 organiser = self.organiser(text, m, units, unit_ends, sent) or here
                 attrs = {}
-                day = DAY.search(sent.text)
+                day = DAY.search(text, sent.start_char, sent.end_char)  # in sent.text
                 if day and doc._.year:
                     year = int(day.group(1)) if day.group(1) else doc._.year
                     try:
@@ -110,15 +111,20 @@ class RelationLinker:
         return out
 
     # -- owners -------------------------------------------------------------------------
-    def owner(self, m: Mention, districts: list[Mention], zone: bool = False) -> tuple[str, str] | None:
+    def owner(
+        self, m: Mention, districts: list[Mention], zone: bool = False, named: set[str | None] | None = None
+    ) -> tuple[str, str] | None:
         """A platform or project named after a county or town belongs to it (天河智慧城 -> 天河区);
-        a development zone also to the city it is named after (武汉经开区 -> 武汉市)."""
+        a development zone also to the city it is named after (武汉经开区 -> 武汉市).
+
+        `named`: the codes of `districts`, when the caller has them (asked once per mention)."""
         levels = ("city", "county", "town") if zone else ("county", "town")
         for d in districts:
             if d.end == m.start and d.attrs.get("level") in levels:
                 return d.key  # 天河区珠江新城: the place written just before the name
         index = self.index
-        named = {d.attrs.get("code") for d in districts}
+        if named is None:
+            named = {d.attrs.get("code") for d in districts}
         for n in (4, 3, 2):
             divs = index.by_name.get(m.text[:n]) or index.by_short.get(m.text[:n]) or []
             local = [d for d in divs if d.level in levels]

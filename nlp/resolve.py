@@ -6,8 +6,9 @@ boundaries so every mention is an exact token span, whatever the segmenter did.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -43,16 +44,23 @@ def choose(mentions: list[Mention]) -> list[Mention]:
 
 
 def split_at(doc: Doc, boundaries: set[int]) -> Doc:
-    """Split tokens so that every boundary offset falls between tokens."""
+    """Split tokens so that every boundary offset falls between tokens.
+
+    Each boundary is looked up among the token offsets (one array read), so the cost follows
+    the number of mentions, not a Python walk over every token."""
+    if not len(doc):
+        return doc
     cuts_at = sorted(boundaries)
+    starts, lengths = (column.tolist() for column in doc.to_array([IDX, LENGTH]).T)
+    inner: dict[int, list[int]] = {}  # token index -> offsets of the cuts inside it, in order
+    for cut in cuts_at:
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and starts[i] < cut < starts[i] + lengths[i]:
+            inner.setdefault(i, []).append(cut - starts[i])
     with doc.retokenize() as retokenizer:
-        for token in doc:
-            lo = bisect_right(cuts_at, token.idx)
-            hi = bisect_left(cuts_at, token.idx + len(token.text))
-            inner = [b - token.idx for b in cuts_at[lo:hi]]
-            if not inner:
-                continue
-            cuts = [0, *inner, len(token.text)]
+        for i, offsets in inner.items():
+            token = doc[i]
+            cuts = [0, *offsets, len(token.text)]
             orths = [token.text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
     return doc

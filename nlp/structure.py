@@ -11,13 +11,14 @@ from collections import Counter
 from datetime import date
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import Section, text_of
 
 SENT_END = set("。！？!?；;")
+SENT_BREAK = re.compile("[" + re.escape("".join(sorted(SENT_END))) + "\n]")  # a sentence ends after one
 HEADING_MAX = 24
 ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 YEAR = re.compile(r"(?<![\d.到至])((?:19|20)\d\d)\s*年")
@@ -67,15 +68,14 @@ def is_heading(line: str) -> bool:
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences: split after end punctuation and at line breaks."""
     bounds, start = [], 0
-    for i, ch in enumerate(text):
-        if ch in SENT_END or ch == "\n":
-            end = i + 1
-            # keep closing quotes/brackets with the sentence they close
-            while end < len(text) and text[end] in "”’」』)）":
-                end += 1
-            if text[start:end].strip():
-                bounds.append((start, end))
-            start = end
+    for m in SENT_BREAK.finditer(text):
+        end = m.end()
+        # keep closing quotes/brackets with the sentence they close
+        while end < len(text) and text[end] in "”’」』)）":
+            end += 1
+        if text[start:end].strip():
+            bounds.append((start, end))
+        start = end
     if text[start:].strip():
         bounds.append((start, len(text)))
     return [(s, e) for s, e in _strip_bounds(text, bounds)]
@@ -121,13 +121,12 @@ class DocumentStructure:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        starts = {s for s, _ in sentence_bounds(text)}
-        # one array write: setting token.is_sent_start one by one re-checks the whole Doc each time
-        flags = numpy.array([[1 if t.i == 0 or t.idx in starts else -1] for t in doc], dtype="int64").astype(
-            "uint64"
-        )
+        starts = [s for s, _ in sentence_bounds(text)]
         if len(doc):
-            doc.from_array([SENT_START], flags)
+            # one array write: setting token.is_sent_start one by one re-checks the whole Doc each time
+            flags = numpy.where(numpy.isin(doc.to_array(IDX), starts), 1, -1).astype("int64")
+            flags[0] = 1
+            doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
         doc._.sections = sections(text)
         if not doc._.date:
             doc._.date = find_date(text)

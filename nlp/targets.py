@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .facts import TargetFact, text_of
-from .lexicon import LongestMatcher, read_lines, read_table
+from .lexicon import LongestMatcher, SpanCover, read_lines, read_table
 from .structure import plan_period
 
 SCALES = "万亿|千亿|百亿|亿|千万|百万|万|千"
@@ -149,7 +149,7 @@ class TargetExtractor:
         doc_year = doc._.year
         focus = doc._.focus or {}
         names = [m for m in (doc._.mentions or []) if m.label in ("Platform", "Project")]
-        inside = [(m.start, m.end) for m in (doc._.mentions or []) if m.label != "District"]
+        inside = SpanCover((m.start, m.end) for m in (doc._.mentions or []) if m.label != "District")
         places = tuple(
             sorted({m.text for m in (doc._.mentions or []) if m.label == "District"}, key=len, reverse=True)
         )
@@ -227,8 +227,8 @@ class TargetExtractor:
         return doc
 
     # -- pieces ---------------------------------------------------------------------------
-    def excluded(self, text: str, start: int, end: int, num: str, unit: str, inside) -> bool:
-        if any(a <= start < b for a, b in inside):
+    def excluded(self, text: str, start: int, end: int, num: str, unit: str, inside: SpanCover) -> bool:
+        if inside.covers(start, start + 1):  # the figure starts inside a name
             return True
         prev = text[max(0, start - 1) : start]
         nxt = text[end : end + 2]
@@ -300,7 +300,10 @@ class TargetExtractor:
             name = re.sub(
                 r"^(?:(?:19|20)\d\d\s*年|到|至|[该全我本][省市区县镇乡旗]|去年|上年|过去一年|明年)+", "", name
             )
-            for word in (*places, *LEAD_WORDS):
+            words = (*places, *LEAD_WORDS)
+            if not name.startswith(words):  # one test first: most names start with none of them
+                break
+            for word in words:
                 if name.startswith(word):
                     name, changed = name[len(word) :].lstrip(" 、，,"), True
                     break

@@ -54,8 +54,36 @@ def _to_simplified():
     return OpenCC("t2s")
 
 
+@cache
+def _traditional_marks() -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """What t2s can change: the characters it rewrites on their own, and the phrases it rewrites
+    that contain none of those. A text with neither converts to itself. Read from the
+    converter's own tables (an internal attribute of opencc-python-reimplemented); None when
+    they cannot be read, and then every text is converted."""
+    try:
+        tables = [table for group in _to_simplified()._dict_chain_data for _, _, table in group]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    # the converter replaces a match with the first of its space-separated readings
+    changed = [key for table in tables for key, value in table.items() if value.split(" ")[0] != key]
+    chars = frozenset(key for key in changed if len(key) == 1)
+    phrases = tuple(key for key in changed if len(key) > 1 and chars.isdisjoint(key))
+    return chars, phrases
+
+
+def may_be_traditional(text: str) -> bool:
+    """False when t2s would leave `text` as it is: the check costs far less than converting."""
+    marks = _traditional_marks()
+    if marks is None:
+        return True
+    chars, phrases = marks
+    return not chars.isdisjoint(text) or any(p in text for p in phrases)
+
+
 def simplify(doc: Document) -> Document:
     """Traditional Chinese is analysed in Simplified form; the original stays for provenance."""
+    if not may_be_traditional(doc.text):
+        return doc  # nothing to convert (most input is Simplified already)
     converted = _to_simplified().convert(doc.text)
     changed = sum(a != b for a, b in zip(doc.text, converted, strict=False))
     cjk = sum(1 for ch in doc.text if "\u4e00" <= ch <= "\u9fff") or 1
