@@ -17,7 +17,7 @@ from graph.builder import DocumentFacts, GraphBuilder, summary
 from nlp.pipeline import load
 
 from .extract import doc_to_facts
-from .sources import Document, InputError, iter_documents
+from .sources import Document, InputError, InputWarning, iter_documents
 from .store import STORE_NAME, FactStore
 
 SAMPLE = Path(__file__).parent / "sample" / "sample_plan_news.txt"
@@ -64,6 +64,7 @@ class _Reader:
         self.items = iter(items)
         self.keep_texts = keep_texts
         self.skipped: list[str] = []
+        self.notes: list[str] = []  # warnings about documents that were read
         self.encodings: Counter[str] = Counter()
         self.count = 0
         self.texts: dict[str, str] = {}
@@ -72,6 +73,9 @@ class _Reader:
 
     def _next(self) -> Document | None:
         for item in self.items:
+            if isinstance(item, InputWarning):  # read all the same
+                self.notes.append(str(item))
+                continue
             if isinstance(item, InputError):
                 self.skipped.append(str(item))
                 continue
@@ -143,7 +147,7 @@ def build(
         facts = progress(facts, len(documents) if documents is not None else None)
     if out_dir is None:
         graph = GraphBuilder().build(facts)
-        for message in reader.skipped:
+        for message in reader.notes + reader.skipped:
             if on_skip:
                 on_skip(message)
         return BuildResult(
@@ -158,7 +162,7 @@ def build(
     store = FactStore(pending)
     try:
         store.put_all(facts, reader.take_text)
-        for message in reader.skipped:
+        for message in reader.notes + reader.skipped:
             if on_skip:
                 on_skip(message)
         # the graph is always rebuilt from the store, in document-id order, so an update and

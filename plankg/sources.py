@@ -19,6 +19,7 @@ from charset_normalizer import from_bytes
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_BYTES = 200 * 1024 * 1024
+LARGE_BYTES = 10 * 1024 * 1024  # a text file this big is likely many articles: say how it is read
 PART_CHARS = 100_000  # longer texts are analysed in parts (spaCy keeps whole documents in memory)
 FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}  # ０-９
 FULLWIDTH.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -35,6 +36,10 @@ BOILERPLATE = re.compile(
 
 class InputError(Exception):
     """A document or input path that cannot be read; the message is one line for the user."""
+
+
+class InputWarning(InputError):
+    """A document that is read, with something the user should know (a very large file)."""
 
 
 @dataclass
@@ -215,6 +220,15 @@ def split_long(doc: Document, limit: int = PART_CHARS) -> Iterator[Document]:
         start, part = end, part + 1
 
 
+def large_file_warning(path: Path, doc: Document) -> InputWarning:
+    parts = -(-len(doc.text) // PART_CHARS)
+    return InputWarning(
+        f"{path}: large file ({path.stat().st_size / 2**20:.0f} MB, {len(doc.text):,} characters) is analysed"
+        f" as about {parts:,} parts ({doc.doc_id}, {doc.doc_id}.p2 ...); many articles in one file are"
+        " better given as JSON Lines, one article a line"
+    )
+
+
 def iter_documents(inputs: list[Path]) -> Iterator[Document | InputError]:
     """Every document under the given paths, in a stable order; unreadable ones as errors."""
     for root in inputs:
@@ -230,6 +244,8 @@ def iter_documents(inputs: list[Path]) -> Iterator[Document | InputError]:
             found = True
             try:
                 items = read_jsonl(path) if suffix in JSONL_SUFFIXES else [read_text_file(path)]
+                if suffix not in JSONL_SUFFIXES and path.stat().st_size > LARGE_BYTES:
+                    yield large_file_warning(path, items[0])
                 for item in items:
                     yield from ([item] if isinstance(item, InputError) else split_long(simplify(item)))
             except InputError as exc:

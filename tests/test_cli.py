@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 
 from exports import entity_iri
+from plankg import sources
 from plankg.cli import cli
 
 pytestmark = pytest.mark.usefixtures("pipeline_dir")  # the CLI loads its pipeline from disk
@@ -234,6 +235,45 @@ def test_ten_thousand_files_with_three_broken(tmp_path: Path) -> None:
     assert all(any(name in w for w in warnings) for name in ("n00017", "n04242", "n09999"))
     assert len(doc_ids(graph)) == 9_997
     assert labels(graph, "District") == set(places)
+
+
+def test_hundred_megabyte_file_is_read_in_parts_with_a_warning(tmp_path: Path) -> None:
+    """A 100 MB text (a dump of many articles) streams out as parts of at most PART_CHARS
+    characters, cut at paragraph ends, with one warning that says how it is read."""
+    big = tmp_path / "dump.txt"
+    paragraph = "萧山区将加快建设湘湖未来科技城，今年力争固定资产投资突破900亿元。\n"
+    repeats = 100 * 2**20 // len(paragraph.encode("utf-8")) + 1
+    with big.open("w", encoding="utf-8") as fh:
+        for _ in range(repeats):
+            fh.write(paragraph)
+    assert big.stat().st_size >= 100 * 2**20
+    items = sources.iter_documents([big])
+    warning = next(items)
+    assert isinstance(warning, sources.InputWarning)
+    assert "dump.txt" in str(warning) and "100 MB" in str(warning) and "JSON Lines" in str(warning)
+    chars, ids = 0, []
+    for part in items:  # consumed one at a time: the parts are not all held
+        assert isinstance(part, sources.Document)
+        assert len(part.text) <= sources.PART_CHARS and part.text.endswith("\n")
+        chars += len(part.text)
+        ids.append(part.doc_id)
+    assert chars == repeats * len(paragraph)  # nothing lost at the cuts
+    assert ids[:3] == ["dump", "dump.p2", "dump.p3"] and len(set(ids)) == len(ids)
+    assert len(ids) >= chars / sources.PART_CHARS
+
+
+def test_large_file_warning_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The large-file warning is printed and the file is analysed with the others."""
+    monkeypatch.setattr(sources, "LARGE_BYTES", 100)
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "xiaoshan.txt").write_text(XIAOSHAN, encoding="utf-8")
+    (news / "jiangxia.txt").write_text(JIANGXIA * 3, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", str(news), "--out", str(out))
+    graph = assert_built(result, out)
+    assert "plankg: warning:" in result.stderr and "large file" in result.stderr
+    assert doc_ids(graph) == {"xiaoshan", "jiangxia"}
 
 
 def test_empty_file_is_a_one_line_error(tmp_path: Path) -> None:
