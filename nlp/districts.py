@@ -87,8 +87,6 @@ class DistrictRecognizer:
             div = self.choose(options, anchoring, surface, is_full, full_names)
             if div is not None:
                 chosen.append((s, e, surface, div))
-        # short forms of provinces and cities also anchor what lies inside them
-        anchors += [d for *_, d in chosen if d.level in ("province", "city")]
         mentions = doc._.mentions if doc._.mentions is not None else []
         for s, e, surface, div in chosen:
             if s > 0 and text[s - 1] in "全各本该我":  # 全市, 我区: not a name

@@ -73,7 +73,10 @@ def build(
     def progress(facts, total: int | None):
         if quiet or (total is not None and total < 2):
             return facts
-        return tqdm(facts, total=total, desc="documents", unit="doc", file=sys.stderr, leave=False)
+        # disable=None: no bar when stderr is not a terminal (logs, CI)
+        return tqdm(
+            facts, total=total, desc="documents", unit="doc", file=sys.stderr, leave=False, disable=None
+        )
 
     def warn(message: str) -> None:
         click.echo(f"plankg: warning: {message}", err=True)
