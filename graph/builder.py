@@ -143,6 +143,11 @@ class GraphBuilder:
             else:
                 data.setdefault(key, value)
 
+    def evidence(self, doc_id: str, sentence: str, start: int, end: int) -> dict:
+        """An evidence item; facts of one sentence share its string."""
+        sentence = self.sentences.setdefault(sentence, sentence)
+        return {"doc": doc_id, "sentence": sentence, "start": start, "end": end}
+
     # -- documents ------------------------------------------------------------------------
     def add_document(self, facts: DocumentFacts) -> None:
         g = self.graph
@@ -165,16 +170,14 @@ class GraphBuilder:
             v = ids.get(rel.tail) or self.resolve(*rel.tail)
             if u == v or u not in g or v not in g:
                 continue
-            sentence = self.sentences.setdefault(rel.sentence, rel.sentence)
-            evidence = {"doc": facts.doc_id, "sentence": sentence, "start": rel.start, "end": rel.end}
+            evidence = self.evidence(facts.doc_id, rel.sentence, rel.start, rel.end)
             self.add_edge(u, v, rel.relation, facts.doc_id, evidence, rel.attrs)
         for t in facts.targets:
             subject = ids.get(t.subject) or self.resolve(*t.subject)
             if subject not in g:
                 continue
             tid = target_id(subject, clean_name(t.indicator), t.value, t.unit, t.year, t.status)
-            sentence = self.sentences.setdefault(t.sentence, t.sentence)
-            evidence = {"doc": facts.doc_id, "sentence": sentence, "start": t.start, "end": t.end}
+            evidence = self.evidence(facts.doc_id, t.sentence, t.start, t.end)
             if tid not in g:
                 g.add_node(
                     tid,

@@ -149,42 +149,38 @@ class LongestMatcher:
                     return text[end - n : end]
         return text[end - 1] if text[end - 1] in self.singles else None
 
-    def starts(self, text: str) -> Iterator[tuple[int, str]]:
-        """Every position where a word starts, with the longest word there (overlapping)."""
-        candidates: Iterable[int]
+    def _candidates(
+        self,
+        text: str,
+        edge_chars: set[str],
+        pairs: dict[str, list[int]],
+        pair_codes: numpy.ndarray,
+        shift: int,
+    ) -> Iterable[int]:
+        """Positions worth a lookup: where a word's first characters are (shift 0, for `starts`)
+        or one past where its last characters are (shift 1, for `ends`)."""
         if len(text) < SHORT_TEXT:
             if self.singles:
-                candidates = compress(count(), map(self.first_chars.__contains__, text))
-            else:
-                candidates = compress(count(), map(self._heads.__contains__, map(add, text, text[1:])))
-        else:
-            chars, pairs = _text_codes(text)
-            at = _members(self._head_codes, pairs)
-            if self.singles:
-                at = numpy.union1d(at, _members(self._single_codes, chars))
-            candidates = at.tolist()
+                return compress(count(shift), map(edge_chars.__contains__, text))
+            return compress(count(2 * shift), map(pairs.__contains__, map(add, text, text[1:])))
+        chars, text_pairs = _text_codes(text)
+        at = _members(pair_codes, text_pairs) + 2 * shift
+        if self.singles:
+            at = numpy.union1d(at, _members(self._single_codes, chars) + shift)
+        return at.tolist()
+
+    def starts(self, text: str) -> Iterator[tuple[int, str]]:
+        """Every position where a word starts, with the longest word there (overlapping)."""
         match_at = self.match_at
-        for i in candidates:
+        for i in self._candidates(text, self.first_chars, self._heads, self._head_codes, 0):
             word = match_at(text, i)
             if word:
                 yield i, word
 
     def ends(self, text: str) -> Iterator[tuple[int, str]]:
         """Every position where a word ends, with the longest word ending there (overlapping)."""
-        candidates: Iterable[int]
-        if len(text) < SHORT_TEXT:
-            if self.singles:
-                candidates = compress(count(1), map(self.last_chars.__contains__, text))
-            else:
-                candidates = compress(count(2), map(self._tails.__contains__, map(add, text, text[1:])))
-        else:
-            chars, pairs = _text_codes(text)
-            at = _members(self._tail_codes, pairs) + 2
-            if self.singles:
-                at = numpy.union1d(at, _members(self._single_codes, chars) + 1)
-            candidates = at.tolist()
         ending_at = self.ending_at
-        for end in candidates:
+        for end in self._candidates(text, self.last_chars, self._tails, self._tail_codes, 1):
             word = ending_at(text, end)
             if word:
                 yield end, word

@@ -149,7 +149,8 @@ class StatisticalRecognizer:
             return [(0, text)]
         spans: list[list[int]] = []
         for i, word in self.readings.starts(text):
-            sent_start = max((text.rfind(end, 0, i) for end in SENT_END), default=-1) + 1
+            reach = max(0, i - self.window - CONTEXT)  # nothing before this is read
+            sent_start = max((text.rfind(end, reach, i) for end in SENT_END), default=-1) + 1
             slot = max(sent_start, i - self.window)
             if speakers is not None and slot < i and any(speakers[slot:i]):
                 continue

@@ -100,6 +100,12 @@ class _Reader:
     def take_text(self, doc_id: str) -> str | None:
         return self.texts.get(doc_id) if self.keep_texts else self.texts.pop(doc_id, None)
 
+    def report(self, on_skip: Callable[[str], None] | None) -> None:
+        """Hand the warnings (documents read with a caveat, then inputs skipped) to the caller."""
+        for message in self.notes + self.skipped:
+            if on_skip:
+                on_skip(message)
+
     def nothing_readable(self) -> InputError:
         if len(self.skipped) == 1:
             return InputError(self.skipped[0])
@@ -128,7 +134,7 @@ def build(
     nothing at all could be read. With an output folder, per-document facts are kept in
     DIR/facts.sqlite; `update=True` adds the inputs to that store (replacing documents seen
     again) and rebuilds the graph from it, without reading the earlier texts. Documents are
-    read, analysed and stored one after another, so memory does not grow with the corpus.
+    read, analysed and stored one after another; only the graph grows with the corpus.
     """
     paths = [Path(p) for p in inputs] if inputs else [SAMPLE]
     items = list(documents) if documents is not None else iter_documents(paths)
@@ -147,9 +153,7 @@ def build(
         facts = progress(facts, len(documents) if documents is not None else None)
     if out_dir is None:
         graph = GraphBuilder().build(facts)
-        for message in reader.notes + reader.skipped:
-            if on_skip:
-                on_skip(message)
+        reader.report(on_skip)
         return BuildResult(
             graph, reader.count, reader.skipped, texts=reader.texts, encodings=dict(reader.encodings)
         )
@@ -162,9 +166,7 @@ def build(
     store = FactStore(pending)
     try:
         store.put_all(facts, reader.take_text)
-        for message in reader.notes + reader.skipped:
-            if on_skip:
-                on_skip(message)
+        reader.report(on_skip)
         # the graph is always rebuilt from the store, in document-id order, so an update and
         # a full build of the same documents give the same graph
         graph = GraphBuilder().build(store)
