@@ -65,7 +65,7 @@ def segmentation_speeds(texts: list[str], max_chars: int) -> dict[str, float]:
         sample.append(text)
         size += len(text)
     sys.path.insert(0, str(ROOT))
-    from nlp.pipeline import load
+    from plankg.nlp.pipeline import load
 
     tokenizer = load().tokenizer
     t0 = time.perf_counter()

@@ -31,7 +31,7 @@ DEFAULT_QUERIES = (
 
 def base_lines() -> list[str]:
     """N-Triples lines of the sample + fixtures graph."""
-    from exports.rdf import rdf_triples
+    from plankg.exports.rdf import rdf_triples
     from plankg.api import build
 
     sources = [
@@ -44,7 +44,7 @@ def base_lines() -> list[str]:
 
 
 def write_replicated(path: Path, target: int) -> int:
-    from exports.rdf import ID_BASE
+    from plankg.exports.rdf import ID_BASE
 
     lines = base_lines()
     copies = max(1, round(target / len(lines)))

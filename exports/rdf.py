@@ -54,7 +54,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-from graph.model import NODE_TYPES
+from plankg.graph.model import NODE_TYPES
 
 from . import units as unitvocab
 from .atomic import atomic_open

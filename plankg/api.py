@@ -12,9 +12,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from exports import write_all
-from graph.builder import DocumentFacts, GraphBuilder, summary
-from nlp.pipeline import load
+from plankg.exports import write_all
+from plankg.graph.builder import DocumentFacts, GraphBuilder, summary
+from plankg.nlp.pipeline import load
 
 from .extract import doc_to_facts
 from .sources import Document, InputError, InputWarning, iter_documents

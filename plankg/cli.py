@@ -65,7 +65,7 @@ def build(
     """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none."""
     from tqdm import tqdm
 
-    from nlp.pipeline import PipelineMissing
+    from plankg.nlp.pipeline import PipelineMissing
 
     from .api import build as run_build
     from .sources import InputError
@@ -180,8 +180,8 @@ def train_segmenter(
     package: bool,
 ) -> None:
     """Train the pkuseg segmenter on gold-segmented CORPORA (one sentence a line, words spaced)."""
-    from nlp import segmenter
-    from nlp.pipeline import package as package_pipeline
+    from plankg.nlp import segmenter
+    from plankg.nlp.pipeline import package as package_pipeline
 
     model = segmenter.train(
         list(corpora), out_dir, dev_file=dev_file, iterations=iterations, budget_mb=budget_mb

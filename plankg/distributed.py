@@ -36,8 +36,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from graph.builder import DocumentFacts
-from nlp.pipeline import read
+from plankg.graph.builder import DocumentFacts
+from plankg.nlp.pipeline import read
 
 from .extract import doc_to_facts
 from .sources import Document

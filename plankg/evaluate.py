@@ -15,8 +15,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.model import ENTITY_TYPES
-from graph.model import RELATIONS as GRAPH_RELATIONS
+from plankg.graph.model import ENTITY_TYPES
+from plankg.graph.model import RELATIONS as GRAPH_RELATIONS
 
 RELATIONS = tuple(r for r in GRAPH_RELATIONS if r != "sets_target")  # targets are scored on their own
 QUOTES = "\"'“”‘’「」『』《》〈〉"

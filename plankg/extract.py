@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord, clean_name
-from nlp.lexicon import divisions, short_forms
+from plankg.graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord, clean_name
+from plankg.nlp.lexicon import divisions, short_forms
 
 ALIAS_FOLD_TYPES = ("Platform", "Project", "Organization", "Event")
 

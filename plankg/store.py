@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord
+from plankg.graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord
 
 STORE_NAME = "facts.sqlite"
 SCHEMA = "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, facts TEXT NOT NULL, text TEXT)"

@@ -18,8 +18,8 @@ from typing import Any
 
 import networkx as nx
 
-from exports.atomic import atomic_write_bytes
-from exports.style import hex_color, node_size, type_color
+from plankg.exports.atomic import atomic_write_bytes
+from plankg.exports.style import hex_color, node_size, type_color
 
 TEMPLATE = "view_template.html"
 # Shown as facts in the side panel in this order; other attributes follow sorted by name.

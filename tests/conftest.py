@@ -16,7 +16,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp import pipeline
+from plankg.nlp import pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

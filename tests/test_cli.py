@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph
 
-from exports import entity_iri
+from plankg.exports import entity_iri
 from plankg import sources
 from plankg.cli import cli
 

@@ -13,12 +13,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-import exports
-import exports.atomic
-import exports.graphml
-from exports import rdf as xrdf
-from exports import write_all, write_graphml, write_turtle
-from graph.model import NODE_TYPES, RELATIONS, node_id, target_id
+import plankg.exports as exports
+import plankg.exports.atomic
+import plankg.exports.graphml
+from plankg.exports import rdf as xrdf
+from plankg.exports import write_all, write_graphml, write_turtle
+from plankg.graph.model import NODE_TYPES, RELATIONS, node_id, target_id
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
@@ -367,7 +367,7 @@ def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
         "import sys, networkx as nx\n"
         "sys.path[:0] = [sys.argv[2], sys.argv[2] + '/tests']\n"
         "import test_exports as t\n"
-        "from exports import write_all\n"
+        "from plankg.exports import write_all\n"
         "g = t.reversed_copy(t.build_graph()) if sys.argv[3] == 'r' else t.build_graph()\n"
         "write_all(g, sys.argv[1])\n"
     )

@@ -15,8 +15,8 @@ import networkx as nx
 import pytest
 from test_exports import DOC_A, DOC_B, build_graph, edge_facts, reversed_copy
 
-from exports import write_all, write_gexf, write_graphml, write_nodelink
-from exports.style import TYPE_COLORS, hex_color, node_size
+from plankg.exports import write_all, write_gexf, write_graphml, write_nodelink
+from plankg.exports.style import TYPE_COLORS, hex_color, node_size
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://gexf.net/1.3}"

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 from spacy.tokens import Doc
 
-from graph.builder import DocumentFacts, EntityRecord, GraphBuilder, RelationRecord
+from plankg.graph.builder import DocumentFacts, EntityRecord, GraphBuilder, RelationRecord
 from plankg.extract import doc_to_facts
 
 DATE = "2024-02-26"

@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-import exports
-from exports import rdf as xrdf
-from exports import units
+import plankg.exports as exports
+from plankg.exports import rdf as xrdf
+from plankg.exports import units
 from plankg import __version__
 from plankg import linkeddata as ld
 from plankg.api import build
@@ -112,7 +112,7 @@ def test_rdf_formats_are_byte_identical_across_processes(tmp_path: Path) -> None
         "import sys\n"
         "sys.path[:0] = [sys.argv[2], sys.argv[2] + '/tests']\n"
         "import test_exports as t\n"
-        "from exports import write_all\n"
+        "from plankg.exports import write_all\n"
         "write_all(t.reversed_copy(t.build_graph()) if sys.argv[3] == 'r' else t.build_graph(), sys.argv[1],\n"
         "          formats=('ttl', 'nt', 'nq', 'jsonld'))\n"
     )

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 from spacy.tokens import Doc
 
-from graph.builder import clean_name
-from nlp.facts import Mention, TargetFact
+from plankg.graph.builder import clean_name
+from plankg.nlp.facts import Mention, TargetFact
 
 FIXTURE_NAMES = ("xiaoshan", "jiangxia", "suzhou")
 DATE = "2024-02-26"  # dateline for the inline sentences

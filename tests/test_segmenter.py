@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from nlp.segmenter import evaluate, load_segmenter, model_size_mb, prune
+from plankg.nlp.segmenter import evaluate, load_segmenter, model_size_mb, prune
 from plankg.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,8 +11,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from nlp import pipeline, statistical
-from nlp.facts import Mention
+from plankg.nlp import pipeline, statistical
+from plankg.nlp.facts import Mention
 
 pytestmark = pytest.mark.skipif(not statistical.available(), reason="no trained statistical model")
 
