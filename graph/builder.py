@@ -7,70 +7,23 @@ A+B equals merging the graph of B into the graph of A.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .model import node_id, target_id
-
-QUOTES = "\"'“”‘’「」『』《》〈〉"
-
-
-def clean_name(name: str) -> str:
-    """Names keep their quotes and spaces out: “百千万工程” -> 百千万工程."""
-    name = unicodedata.normalize("NFC", name)
-    return "".join(ch for ch in name if ch not in QUOTES and not ch.isspace())
-
-
-@dataclass
-class EntityRecord:
-    type: str
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    attrs: dict = field(default_factory=dict)
-    # an external identity (a division code): records with one merge by it alone, so that
-    # namesakes in different cities (two 鼓楼区) stay apart and 鼓楼 never merges them
-    identity: str = ""
-
-
-@dataclass
-class RelationRecord:
-    head: tuple[str, str]
-    relation: str
-    tail: tuple[str, str]
-    sentence: str
-    start: int
-    end: int
-    attrs: dict = field(default_factory=dict)
-
-
-@dataclass
-class TargetRecord:
-    subject: tuple[str, str]
-    indicator: str
-    value: float
-    unit: str
-    comparator: str
-    year: int | None
-    status: str
-    sentence: str
-    start: int
-    end: int
-
-
-@dataclass
-class DocumentFacts:
-    doc_id: str
-    date: str | None
-    chars: int
-    source: str
-    entities: list[EntityRecord]
-    relations: list[RelationRecord]
-    targets: list[TargetRecord]
+from .model import (
+    Comparator,
+    DocumentFacts,
+    EntityKey,
+    EntityRecord,
+    NodeType,
+    Relation,
+    TargetRecord,
+    clean_name,
+    node_id,
+    target_id,
+)
 
 
 class GraphBuilder:
@@ -89,7 +42,7 @@ class GraphBuilder:
         self.sentences: dict[str, str] = {}
 
     # -- nodes ----------------------------------------------------------------------------
-    def resolve(self, etype: str, name: str) -> str:
+    def resolve(self, etype: NodeType, name: str) -> str:
         name = clean_name(name)
         return self.alias_index.get((etype, name), node_id(etype, name))
 
@@ -105,12 +58,12 @@ class GraphBuilder:
             nid = node_id(record.type, name)
         g = self.graph
         if nid not in g:
-            g.add_node(nid, type=record.type, label=name, aliases=[], docs=[])
+            g.add_node(nid, type=str(record.type), label=name, aliases=[], docs=[])
         data = g.nodes[nid]
         # the canonical label is the fullest form seen (广州国际金融城 over 国际金融城)
         names = set(data["aliases"]) | {data["label"], name} | aliases
         label = data["label"]
-        if len(name) > len(label) and record.type not in ("District",):
+        if len(name) > len(label) and record.type != NodeType.DISTRICT:
             label = name
         data["label"] = label
         data["aliases"] = sorted(n for n in names if n != label)
@@ -122,8 +75,9 @@ class GraphBuilder:
         return nid
 
     # -- edges ----------------------------------------------------------------------------
-    def add_edge(self, u: str, v: str, relation: str, doc_id: str, evidence: dict, attrs: dict) -> None:
+    def add_edge(self, u: str, v: str, relation: Relation, doc_id: str, evidence: dict, attrs: dict) -> None:
         g = self.graph
+        relation = str(relation)  # graph attributes are the contract's plain strings
         if g.has_edge(u, v, key=relation):
             data = g.edges[u, v, relation]
         else:
@@ -162,9 +116,9 @@ class GraphBuilder:
             "chars": facts.chars,
             "source": facts.source,
         }
-        ids: dict[tuple[str, str], str] = {}
+        ids: dict[EntityKey, str] = {}
         for record in facts.entities:
-            ids[(record.type, record.name)] = self.add_entity(record, facts.doc_id)
+            ids[EntityKey(record.type, record.name)] = self.add_entity(record, facts.doc_id)
         for rel in facts.relations:
             u = ids.get(rel.head) or self.resolve(*rel.head)
             v = ids.get(rel.tail) or self.resolve(*rel.tail)
@@ -181,16 +135,16 @@ class GraphBuilder:
             if tid not in g:
                 g.add_node(
                     tid,
-                    type="Target",
+                    type=str(NodeType.TARGET),
                     label=_target_label(t),
                     aliases=[],
                     docs=[],
                     indicator=clean_name(t.indicator),
                     value=float(t.value),
                     unit=t.unit,
-                    comparator=t.comparator,
+                    comparator=str(t.comparator),
                     year=t.year,
-                    status=t.status,
+                    status=str(t.status),
                     sentence=t.sentence,
                     doc=facts.doc_id,
                     start=t.start,
@@ -198,7 +152,7 @@ class GraphBuilder:
                 )
             data = g.nodes[tid]
             add_sorted(data["docs"], facts.doc_id)
-            self.add_edge(subject, tid, "sets_target", facts.doc_id, evidence, {})
+            self.add_edge(subject, tid, Relation.SETS_TARGET, facts.doc_id, evidence, {})
 
     def build(self, documents: Iterable[DocumentFacts]) -> nx.MultiDiGraph:
         for facts in documents:
@@ -213,8 +167,18 @@ def add_sorted(items: list[str], item: str) -> None:
         items.insert(at, item)
 
 
+# how a target's label words its comparator (= is left unsaid)
+COMPARATOR_WORDS = {
+    Comparator.GT: "超",
+    Comparator.GE: "不低于",
+    Comparator.APPROX: "约",
+    Comparator.LE: "不超过",
+    Comparator.LT: "低于",
+}
+
+
 def _target_label(t: TargetRecord) -> str:
-    cmp = {">": "超", ">=": "不低于", "~": "约", "<=": "不超过", "<": "低于"}.get(t.comparator, "")
+    cmp = COMPARATOR_WORDS.get(t.comparator, "")
     year = f"({t.year})" if t.year else ""
     return f"{clean_name(t.indicator)}{cmp}{t.value:g}{t.unit}{year}"
 
@@ -230,13 +194,4 @@ def summary(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
 
 
-__all__ = [
-    "GraphBuilder",
-    "DocumentFacts",
-    "EntityRecord",
-    "RelationRecord",
-    "TargetRecord",
-    "summary",
-    "clean_name",
-    "re",
-]
+__all__ = ["GraphBuilder", "add_sorted", "summary"]

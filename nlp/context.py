@@ -14,12 +14,14 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from plankg.graph.divisions import divisions
+from plankg.graph.model import Level, NodeType
+
 from .facts import Mention, text_of
-from .lexicon import divisions
 
 ZONES = ("开发区", "经开区", "高新区", "新区", "自贸区", "示范区", "合作区")
 ZONE_BODY = re.compile(rf"(.+(?:{'|'.join(ZONES)}))(?:党工委|管委会|管理委员会)$")  # 武汉经开区管委会
-LEVEL_WEIGHT = {"province": 1, "city": 2, "county": 3, "town": 3}
+LEVEL_WEIGHT = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 3}
 
 
 def main_district(districts: list[Mention]) -> Mention | None:
@@ -32,7 +34,7 @@ def main_district(districts: list[Mention]) -> Mention | None:
         first.setdefault(m.canonical, m)
     return max(
         first.values(),
-        key=lambda m: (counts[m.canonical] * LEVEL_WEIGHT[m.attrs.get("level", "city")], -m.start),
+        key=lambda m: (counts[m.canonical] * LEVEL_WEIGHT[m.attrs.get("level", Level.CITY)], -m.start),
     )
 
 
@@ -79,23 +81,23 @@ class ContextTracker:
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
         text = text_of(doc)
-        districts = [m for m in mentions if m.label == "District"]
+        districts = [m for m in mentions if m.label == NodeType.DISTRICT]
         main = main_district(districts)
         # a development zone with its own 党工委/管委会 acts as a district (GUIDELINES: hard cases)
         zone_names = {
             m.canonical
             for m in mentions
-            if m.label == "Platform"
+            if m.label == NodeType.PLATFORM
             and m.text.endswith(ZONES)
             and re.match(r"(党工委|管委会|管委)", text[m.end : m.end + 3])
         }
         for m in mentions:
-            body = ZONE_BODY.match(m.text) if m.label == "Organization" else None
+            body = ZONE_BODY.match(m.text) if m.label == NodeType.ORGANIZATION else None
             if body:
                 zone_names.add(body.group(1))
         doc._.zones = zone_names
         units = sorted(
-            districts + [m for m in mentions if m.label == "Platform" and m.canonical in zone_names],
+            districts + [m for m in mentions if m.label == NodeType.PLATFORM and m.canonical in zone_names],
             key=lambda m: m.start,
         )
         focus: dict[int, tuple[str, str] | None] = {}

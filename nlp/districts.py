@@ -12,10 +12,13 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention, text_of
-from .lexicon import Division, DivisionIndex, LongestMatcher, divisions, short_forms, word_set
+from plankg.graph.divisions import Division, DivisionIndex, divisions, short_forms
+from plankg.graph.model import Level, NodeType
 
-LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "town": 3}
+from .facts import Mention, text_of
+from .lexicon import LongestMatcher, word_set
+
+LEVEL_RANK = {level: rank for rank, level in enumerate(Level)}  # province first
 # Statistical units that are development zones or farms, not administrative divisions: the
 # guidelines make zones Platforms.
 ZONE_SUFFIXES = (
@@ -59,7 +62,7 @@ class DistrictRecognizer:
                 continue  # 城区, 郊区: division names that are ordinary words
             options = self.index.by_name[name]
             weak = len(name) == 2 or (
-                all(d.level == "town" for d in options) and name[:-1] in self.vocabulary and counts[name] < 2
+                all(d.level == Level.TOWN for d in options) and name[:-1] in self.vocabulary and counts[name] < 2
             )  # 理县 inside 管理县, 发展乡: need the containing division in the text too
             candidates.append((s, e, name, options, not weak))
         covered = {i for s, e, _ in full_hits for i in range(s, e)}
@@ -71,7 +74,7 @@ class DistrictRecognizer:
         accepted = {
             name for *_, name, _, is_full in candidates if is_full and not name.endswith(ZONE_SUFFIXES)
         }
-        towns = {name: [d for d in self.index.by_name[name] if d.level == "town"] for name in accepted}
+        towns = {name: [d for d in self.index.by_name[name] if d.level == Level.TOWN] for name in accepted}
         town_forms = {f: divs for name, divs in towns.items() if divs for f in short_forms(name)}
         if town_forms:
             taken = covered | {i for s, e, *_ in candidates for i in range(s, e)}
@@ -95,7 +98,7 @@ class DistrictRecognizer:
                 Mention(
                     s,
                     e,
-                    "District",
+                    NodeType.DISTRICT,
                     surface,
                     canonical=div.name,
                     source="gazetteer",
@@ -115,9 +118,9 @@ class DistrictRecognizer:
 
         ranked = sorted(options, key=lambda d: (not anchored(d), LEVEL_RANK[d.level], d.code))
         best = ranked[0]
-        if is_full or best.level in ("province", "city") or anchored(best):
+        if is_full or best.level in (Level.PROVINCE, Level.CITY) or anchored(best):
             return best
-        if best.level == "county" and len(surface) >= 3 and surface not in full_names:
+        if best.level == Level.COUNTY and len(surface) >= 3 and surface not in full_names:
             return best  # 科右中旗: a distinctive short form of a county
         return None
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-ENTITY_LABELS = ("Official", "District", "Platform", "Project", "Industry", "Organization", "Event")
+from plankg.graph.model import Comparator, EntityKey, NodeType, Relation, Status
 
 
 @dataclass
 class Mention:
     start: int
     end: int
-    label: str
+    label: NodeType
     text: str
     canonical: str = ""  # name the graph should key on (e.g. the full division name)
     aliases: tuple[str, ...] = ()
@@ -28,15 +28,17 @@ class Mention:
             self.canonical = self.text
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.label, self.canonical)
+    def key(self) -> EntityKey:
+        return EntityKey(self.label, self.canonical)
 
 
 @dataclass
-class Relation:
-    head: tuple[str, str]  # (label, canonical)
-    relation: str
-    tail: tuple[str, str]
+class Link:
+    """A relation between two mentions' entities, with the sentence that supports it."""
+
+    head: EntityKey
+    relation: Relation
+    tail: EntityKey
     start: int  # evidence: the supporting sentence
     end: int
     attrs: dict = field(default_factory=dict)
@@ -44,13 +46,13 @@ class Relation:
 
 @dataclass
 class TargetFact:
-    subject: tuple[str, str]
+    subject: EntityKey
     indicator: str
     value: float
     unit: str
-    comparator: str
+    comparator: Comparator
     year: int | None
-    status: str
+    status: Status
     start: int  # the figure's own characters
     end: int
     sent_start: int
@@ -62,7 +64,7 @@ class Section:
     start: int
     end: int
     heading: str
-    district: tuple[str, str] | None = None
+    district: EntityKey | None = None
 
 
 def text_of(doc: Doc) -> str:

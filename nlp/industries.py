@@ -14,6 +14,8 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from plankg.graph.model import NodeType
+
 from .facts import Mention, text_of
 from .lexicon import LongestMatcher, SpanCover, industries, read_lines
 
@@ -64,7 +66,7 @@ class IndustryRecognizer:
         text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
         seen: set[tuple[int, int]] = set()
-        inside_name = SpanCover([(m.start, m.end) for m in mentions if m.label != "District"])
+        inside_name = SpanCover([(m.start, m.end) for m in mentions if m.label != NodeType.DISTRICT])
         # no word spans a separator, so the clauses' hits are the whole text's, cut at clause ends
         all_hits = list(self.lexicon.finditer(text))
         hit_starts = [s for s, _, _ in all_hits]
@@ -90,7 +92,7 @@ class IndustryRecognizer:
                         Mention(
                             c0 + a,
                             c0 + b,
-                            "Industry",
+                            NodeType.INDUSTRY,
                             item,
                             canonical=canonical,
                             aliases=aliases,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import accumulate, compress, count
 from operator import add
@@ -15,21 +14,19 @@ from pathlib import Path
 
 import numpy
 
+from plankg.graph import datafiles
+from plankg.graph.model import NodeType
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
 def read_lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of a data file, in file order."""
-    out = []
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+    """Non-empty, non-comment lines of a file in nlp/data, in file order."""
+    return datafiles.read_lines(DATA_DIR / name)
 
 
 def read_table(name: str) -> list[list[str]]:
-    return [line.split("\t") for line in read_lines(name)]
+    return datafiles.read_table(DATA_DIR / name)
 
 
 @cache
@@ -208,106 +205,10 @@ class SpanCover:
         return i > 0 and self.reach[i - 1] >= b
 
 
-@dataclass(frozen=True)
-class Division:
-    code: str
-    name: str
-    level: str  # province | city | county | town
-    parent: str | None
-
-
-DIVISION_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "街道办事处",
-    "街道",
-    "地区",
-    "林区",
-    "新区",
-    "矿区",
-    "省",
-    "市",
-    "区",
-    "县",
-    "镇",
-    "乡",
-    "旗",
-    "盟",
-)
-
-BANNER_ABBREV = {"左翼": "左", "右翼": "右"}
-
-
-def short_forms(name: str) -> list[str]:
-    """Short forms a text may use for a division: 天河区 -> 天河, 科尔沁右翼中旗 -> 科右中旗."""
-    forms = []
-    for suffix in DIVISION_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            stem = name[: -len(suffix)]
-            # Ethnic autonomous units: 延边朝鲜族自治州 -> 延边; 内蒙古自治区 -> 内蒙古.
-            if "族" in stem and suffix.startswith("自治"):
-                head = stem[: stem.index("族")]
-                for n in (2, 3):
-                    if len(head) > n:
-                        forms.append(head[:n])
-                stem = head if len(head) == 2 else stem
-            forms.append(stem)
-            break
-    for wing, short in BANNER_ABBREV.items():
-        if wing in name and name.endswith("旗"):
-            before, after = name.split(wing, 1)
-            forms.append(before[0] + short + after)  # 科尔沁右翼中旗 -> 科右中旗
-    return [f for f in dict.fromkeys(forms) if f != name and len(f) >= 2]
-
-
-@dataclass
-class DivisionIndex:
-    by_code: dict[str, Division] = field(default_factory=dict)
-    by_name: dict[str, list[Division]] = field(default_factory=dict)
-    by_short: dict[str, list[Division]] = field(default_factory=dict)
-
-    _ancestors: dict[str, list[Division]] = field(default_factory=dict)
-
-    def ancestors(self, division: Division) -> list[Division]:
-        """Containing divisions, nearest first (cached: asked for again and again)."""
-        cached = self._ancestors.get(division.code)
-        if cached is None:
-            cached, code = [], division.parent
-            while code and code in self.by_code:
-                cached.append(self.by_code[code])
-                code = self.by_code[code].parent
-            self._ancestors[division.code] = cached
-        return cached
-
-    def is_inside(self, child: Division, parent: Division) -> bool:
-        return any(a.code == parent.code for a in self.ancestors(child))
-
-
 @cache
-def divisions() -> DivisionIndex:
-    index = DivisionIndex()
-    for row in read_table("divisions.tsv")[1:]:
-        code, name, level, parent = (row + [""] * 4)[:4]
-        div = Division(code, name, level, parent or None)
-        index.by_code[code] = div
-        index.by_name.setdefault(name, []).append(div)
-    for div in index.by_code.values():
-        if div.level == "town":
-            continue  # town short forms are too often ordinary words; accepted only after the full form
-        for form in short_forms(div.name):
-            index.by_short.setdefault(form, []).append(div)
-    return index
-
-
-@cache
-def name_suffixes() -> dict[str, tuple[str, int]]:
-    return {row[0]: (row[1], int(row[2])) for row in read_table("name_suffixes.tsv")}
+def name_suffixes() -> dict[str, tuple[NodeType, int]]:
+    """Suffix -> (the entity type it makes, the fewest characters a name has before it)."""
+    return {row[0]: (NodeType(row[1]), int(row[2])) for row in read_table("name_suffixes.tsv")}
 
 
 @cache

@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from plankg.graph.model import NodeType
+
 from .facts import Mention, text_of
 from .lexicon import LongestMatcher, name_suffixes, read_lines, read_table, word_set
 
@@ -59,14 +61,14 @@ class NameRecognizer:
 
     def __init__(self) -> None:
         self.suffixes = name_suffixes()
-        self.org_suffixes = {row[0]: row[1] for row in read_table("org_suffixes.tsv")}
+        self.org_suffixes = {row[0]: NodeType(row[1]) for row in read_table("org_suffixes.tsv")}
         self.event_suffixes = read_lines("event_suffixes.txt")
         all_suffixes = {**{s: t for s, (t, _) in self.suffixes.items()}, **self.org_suffixes}
-        all_suffixes.update({s: "Event" for s in self.event_suffixes})
+        all_suffixes.update({s: NodeType.EVENT for s in self.event_suffixes})
         self.suffix_type = all_suffixes
         self.suffix_matcher = LongestMatcher(all_suffixes)
         self.name_end = LongestMatcher(
-            [x for x, (t, n) in self.suffixes.items() if len(x) >= 2 and t == "Platform"]
+            [x for x, (t, n) in self.suffixes.items() if len(x) >= 2 and t == NodeType.PLATFORM]
         )
         self.breakers = LongestMatcher(read_lines("left_breakers.txt"))
         self.hard_stops: set[int] = set()  # ends of officials' names in the current document
@@ -86,10 +88,10 @@ class NameRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
-        districts = [m for m in mentions if m.label == "District"]
+        districts = [m for m in mentions if m.label == NodeType.DISTRICT]
         found: list[Mention] = []
         # names never run into a person's name (林则安到湘湖科技城)
-        self.hard_stops = {m.end for m in mentions if m.label == "Official"}
+        self.hard_stops = {m.end for m in mentions if m.label == NodeType.OFFICIAL}
         found += self.suffix_names(text, districts)
         found += self.quoted_projects(text)
         found += self.congresses(text, districts)
@@ -113,13 +115,13 @@ class NameRecognizer:
             # prefer a longer suffix that starts later (产业园 inside 产业园区 is handled by longest match)
             label = self.suffix_type[suffix]
             phase = PHASE.match(text[end:])
-            if phase and label == "Project":
+            if phase and label == NodeType.PROJECT:
                 end += phase.end()
             start = self.left_boundary(
                 text,
                 i,
-                self.event_breakers if label == "Event" else self.breakers,
-                stop_at_names=label in ("Platform", "Project"),
+                self.event_breakers if label == NodeType.EVENT else self.breakers,
+                stop_at_names=label in (NodeType.PLATFORM, NodeType.PROJECT),
             )
             name = text[start:end]
             # a full district name in front is the place, not part of the name (天河区珠江新城);
@@ -127,7 +129,7 @@ class NameRecognizer:
             lo = bisect_left(starts, start)
             for m in by_start[lo : bisect_right(starts, i)]:
                 if (
-                    label == "Event"
+                    label == NodeType.EVENT
                     and start <= m.start
                     and m.end < i
                     and (m.start == start or m.start == start + 1)
@@ -135,17 +137,17 @@ class NameRecognizer:
                     start = m.end
                     name = text[start:end]
                     continue
-                if m.start == start and m.end < i and m.text == m.canonical and label != "Organization":
+                if m.start == start and m.end < i and m.text == m.canonical and label != NodeType.ORGANIZATION:
                     start = m.end
                     name = text[start:end]
                     break
-            if label == "Event" and text[max(0, start - 2) : start] in SCOPES:
+            if label == NodeType.EVENT and text[max(0, start - 2) : start] in SCOPES:
                 start -= 2  # 全市高质量发展大会 keeps its scope
                 name = text[start:end]
             stem = text[start:i]
             min_stem = self.suffixes.get(suffix, (label, 2))[1]
             if len(stem) >= min_stem and self.is_name(text, start, stem, suffix, label, starts):
-                if not (label in ("Platform", "Project") and start in full_district_ends and start == i):
+                if not (label in (NodeType.PLATFORM, NodeType.PROJECT) and start in full_district_ends and start == i):
                     out.append(Mention(start, end, label, name, source="suffix", attrs={"suffix": suffix}))
                     if suffix in SHARED_SUFFIX:
                         out += self.shared_suffix_items(text, start, suffix, label)
@@ -163,13 +165,13 @@ class NameRecognizer:
         place_inside = lo < bisect_left(district_starts, start + len(stem))  # a district starts in the stem
         if "等" in stem:
             return False
-        if label in ("Platform", "Project") and COUNTED.search(text[max(0, start - 6) : start]):
+        if label in (NodeType.PLATFORM, NodeType.PROJECT) and COUNTED.search(text[max(0, start - 6) : start]):
             return False  # 36家氢能产业项目: a count of a category, not a name
         if suffix == "站" and text[start + len(stem) + 1 : start + len(stem) + 2] in ("点", "台", "长"):
             return False  # 公交站点
         if suffix == "园" and not place_inside:
             return False  # a bare ...园 needs a place in its name (中关村房山园), else 校园, 家园
-        if label == "Platform" and not place_inside and self.descriptive.match_at(stem, 0):
+        if label == NodeType.PLATFORM and not place_inside and self.descriptive.match_at(stem, 0):
             return False  # 现代都市工业集聚区, 世界级…先行区: an aspiration
         if suffix == "号线":
             return bool(re.fullmatch(r"[^\d]*\d+", stem))
@@ -177,7 +179,7 @@ class NameRecognizer:
             return False
         if suffix == "工程" and stem.endswith(PART_OF_WORKS):
             return False
-        if label == "Event":
+        if label == NodeType.EVENT:
             return not _generic_cover(stem, self.generic) or bool(
                 re.search(r"\d{4}年|第[一二三四五六七八九十\d]", stem)
             )
@@ -185,7 +187,7 @@ class NameRecognizer:
             return False
         starts_with_place = lo < len(district_starts) and district_starts[lo] == start
         if (
-            label == "Platform"
+            label == NodeType.PLATFORM
             and not starts_with_place
             and self._covered(stem, self.descriptive, self.vocabulary)
             and any(True for _ in self.descriptive.finditer(stem))
@@ -278,17 +280,17 @@ class NameRecognizer:
                 name = inner + after.group(1)
                 out.append(
                     Mention(
-                        m.start(), m.end() + after.end(), "Project", name, aliases=(inner,), source="quoted"
+                        m.start(), m.end() + after.end(), NodeType.PROJECT, name, aliases=(inner,), source="quoted"
                     )
                 )
             elif re.search(r"(工程|项目|专项行动|行动计划)$", inner):
-                out.append(Mention(m.start(1), m.end(1), "Project", inner, source="quoted"))
+                out.append(Mention(m.start(1), m.end(1), NodeType.PROJECT, inner, source="quoted"))
         return out
 
     # -- congresses -------------------------------------------------------------------
     def congresses(self, text: str, districts: list[Mention]) -> list[Mention]:
         return [
-            Mention(m.start(), m.end(), "Event", m.group(0), source="congress")
+            Mention(m.start(), m.end(), NodeType.EVENT, m.group(0), source="congress")
             for m in CONGRESS.finditer(text)
         ]
 
@@ -296,12 +298,12 @@ class NameRecognizer:
     def media(self, text: str) -> list[Mention]:
         """新快报记者, 新华社发, 人民网讯, 来源:南方+: the outlets credited in a news article."""
         out = [
-            Mention(m.start(1), m.end(1), "Organization", m.group(1), source="media")
+            Mention(m.start(1), m.end(1), NodeType.ORGANIZATION, m.group(1), source="media")
             for m in MEDIA.finditer(text)
             if m.group(1) not in ("本报", "该报", "我报", "本网", "本台", "该社")  # "this paper": no name
         ]
         out += [
-            Mention(m.start(1), m.end(1), "Organization", m.group(1), source="media")
+            Mention(m.start(1), m.end(1), NodeType.ORGANIZATION, m.group(1), source="media")
             for m in SOURCE_LINE.finditer(text)
         ]
         return out
@@ -319,7 +321,7 @@ class NameRecognizer:
                 continue
             if any(f.start <= start < f.end or start <= f.start < end for f in found):
                 continue
-            out.append(Mention(start, end, "Organization", name, source="company"))
+            out.append(Mention(start, end, NodeType.ORGANIZATION, name, source="company"))
         return out
 
     # -- list heads: "深达威等81个...项目" -------------------------------------------------
@@ -334,7 +336,7 @@ class NameRecognizer:
             )
             if not tail:
                 continue
-            label = "Platform" if tail.group(1) in ("平台", "园区") else "Project"
+            label = NodeType.PLATFORM if tail.group(1) in ("平台", "园区") else NodeType.PROJECT
             # walk the list backwards over 、-separated items
             end = m.start()
             while end > 0:

@@ -19,6 +19,8 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from plankg.graph.model import EntityKey, Level, NodeType, Post
+
 from .facts import Mention, text_of
 from .lexicon import read_table, surnames, titles, word_set
 
@@ -31,16 +33,16 @@ FUNCTION_SURNAMES = set("和与同向于从对把被将也都就还而并在及"
 NOT_POSTS = ("领导", "同志")
 NOT_POST_AT = re.compile(f"(?=({'|'.join(NOT_POSTS)}))")
 LEVEL_CHARS = {
-    "省": "province",
-    "市": "city",
-    "州": "city",
-    "盟": "city",
-    "区": "county",
-    "县": "county",
-    "旗": "county",
-    "镇": "town",
-    "乡": "town",
-    "街道": "town",
+    "省": Level.PROVINCE,
+    "市": Level.CITY,
+    "州": Level.CITY,
+    "盟": Level.CITY,
+    "区": Level.COUNTY,
+    "县": Level.COUNTY,
+    "旗": Level.COUNTY,
+    "镇": Level.TOWN,
+    "乡": Level.TOWN,
+    "街道": Level.TOWN,
 }
 ORG_BODY = re.compile(
     r"^(.*?(?:人大常委会|人民代表大会常务委员会|政协|发展和改革委员会|发展改革委|发改委|委员会|管委会|管理委员会|党工委|"
@@ -93,7 +95,7 @@ def common_words() -> frozenset[str]:
 
 
 @dataclass
-class Post:
+class PostPhrase:
     text: str  # the whole post phrase, e.g. 天河区委书记
     start: int
 
@@ -108,7 +110,7 @@ class OfficialRecognizer:
         found: list[Mention] = []
         district_at: dict[int, Mention] = {}
         for m in mentions:
-            if m.label == "District" and (
+            if m.label == NodeType.DISTRICT and (
                 m.start not in district_at or len(m.text) > len(district_at[m.start].text)
             ):
                 district_at[m.start] = m
@@ -132,7 +134,7 @@ class OfficialRecognizer:
                 for p in self.split_posts(chain, chain_start)
             ]
             found.append(
-                Mention(j, j + len(name), "Official", name, source="title+name", attrs={"posts": posts})
+                Mention(j, j + len(name), NodeType.OFFICIAL, name, source="title+name", attrs={"posts": posts})
             )
             # names listed after the same title: 市领导蒋鸿、张远梅
             k = j + len(name)
@@ -144,7 +146,7 @@ class OfficialRecognizer:
                     Mention(
                         k + 1,
                         k + 1 + len(other),
-                        "Official",
+                        NodeType.OFFICIAL,
                         other,
                         source="title+name",
                         attrs={"posts": posts},
@@ -158,7 +160,7 @@ class OfficialRecognizer:
         for name in known:
             for m in re.finditer(re.escape(name), text):
                 if (m.start(), m.end()) not in taken:
-                    found.append(Mention(m.start(), m.end(), "Official", name, source="known-name"))
+                    found.append(Mention(m.start(), m.end(), NodeType.OFFICIAL, name, source="known-name"))
         doc._.mentions = mentions + found
         return doc
 
@@ -182,7 +184,7 @@ class OfficialRecognizer:
                 break
         return start
 
-    def split_posts(self, chain: str, offset: int) -> list[Post]:
+    def split_posts(self, chain: str, offset: int) -> list[PostPhrase]:
         posts, pos = [], 0
         for part in chain.split("、"):
             # keep only the tail of a phrase that ends in a title (drop leading verbs like 出席)
@@ -190,18 +192,17 @@ class OfficialRecognizer:
                 pos += len(part) + 1
                 continue
             if self.titles.ending_at(part, len(part)) or part:
-                posts.append(Post(part, offset + pos))
+                posts.append(PostPhrase(part, offset + pos))
             pos += len(part) + 1
         return posts
 
 
-def resolve_post(
-    post: str, post_start: int, district_at_start: Mention | None
-) -> tuple[str, str | None, str]:
-    """Split a post phrase into (body kind, body name, title).
+def resolve_post(post: str, post_start: int, district_at_start: Mention | None) -> Post:
+    """Split a post phrase into its title and body.
 
-    body kind: "District" (named), "Organization" (named) or "Level:<level>" (unnamed body of
-    a given level, e.g. 市委书记 -> Level:city), or "Unknown".
+    The body is a named District or Organization when the phrase names one (天河区委书记,
+    科右中旗发展和改革委员会主任); an unnamed body keeps the level its first character gives
+    (市委书记 -> city), or nothing (书记).
     """
     m = ORG_BODY.match(post)
     if district_at_start is not None:
@@ -213,17 +214,17 @@ def resolve_post(
             and not rest.startswith(OWN_BODY)
             and not any(rest.startswith(c + b) for c in LEVEL_CHARS for b in OWN_BODY)
         ):
-            return "Organization", m.group(1), m.group(2)
+            return Post(m.group(2), EntityKey(NodeType.ORGANIZATION, m.group(1)))
         title = re.sub(
             r"^([省市区县镇乡旗])(?:人民政府|政府)(?=\1)", "", post[stem_len:]
         )  # 区人民政府区长 -> 区长
-        return "District", district_at_start.canonical, title
+        return Post(title, EntityKey(NodeType.DISTRICT, district_at_start.canonical))
     if m and len(m.group(1)) >= 4 and not any(m.group(1).startswith(c) for c in LEVEL_CHARS):
-        return "Organization", m.group(1), m.group(2)  # 科右中旗发展和改革委员会主任
+        return Post(m.group(2), EntityKey(NodeType.ORGANIZATION, m.group(1)))  # 科右中旗发展和改革委员会主任
     for ch, level in sorted(LEVEL_CHARS.items(), key=lambda kv: -len(kv[0])):
         if post.startswith(ch):
-            return f"Level:{level}", None, post
-    return "Unknown", None, post
+            return Post(post, level=level)
+    return Post(post)
 
 
 def _stem(m: Mention) -> str:

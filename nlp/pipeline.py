@@ -16,7 +16,10 @@ import spacy
 from spacy.language import Language
 
 from . import context, districts, industries, names, officials, relations, resolve, structure, targets  # noqa: F401
-from .lexicon import DATA_DIR, divisions
+from plankg.graph.divisions import divisions
+from plankg.graph.model import Level
+
+from .lexicon import DATA_DIR
 from .lexicon import industries as industry_words
 from .statistical import available as statistical_available
 
@@ -40,7 +43,7 @@ def user_dictionary(path: Path) -> Path:
     Towns (40,000 names) are left out: they are matched on characters anyway and would make
     the saved tokenizer several MB larger.
     """
-    words = {d.name for d in divisions().by_code.values() if d.level != "town"} | set(industry_words())
+    words = {d.name for d in divisions().by_code.values() if d.level != Level.TOWN} | set(industry_words())
     path.write_text("\n".join(sorted(w for w in words if len(w) >= 2)) + "\n", encoding="utf-8")
     return path
 

@@ -11,13 +11,13 @@ from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .facts import Mention, Relation, text_of
-from .lexicon import divisions, read_lines
-from .officials import LEVEL_CHARS
+from plankg.graph.divisions import divisions
+from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relation
+
+from .facts import Link, Mention, text_of
+from .lexicon import read_lines
 
 DAY = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-OWNER_RELATION = {"Platform": "has_platform", "Project": "has_project", "Industry": "develops_industry"}
-COUNTY_LEVELS = ("county",)
 
 
 class RelationLinker:
@@ -30,18 +30,20 @@ class RelationLinker:
         text = text_of(doc)
         focus = doc._.focus or {}
         sents = list(doc.sents)
-        rels: list[Relation] = []
+        rels: list[Link] = []
 
         starts = [s.start_char for s in sents]
 
         def sentence_of(pos: int):
             return sents[max(0, bisect_right(starts, pos) - 1)]
 
-        districts = [m for m in mentions if m.label == "District"]
+        districts = [m for m in mentions if m.label == NodeType.DISTRICT]
         rels += self.part_of(doc, districts, sentence_of, focus)
         zones = doc._.zones or set()
         units = [
-            m for m in mentions if m.label == "District" or (m.label == "Platform" and m.canonical in zones)
+            m
+            for m in mentions
+            if m.label == NodeType.DISTRICT or (m.label == NodeType.PLATFORM and m.canonical in zones)
         ]
         unit_ends = [u.end for u in units]  # units are in text order
         events: list[tuple[Mention, object]] = []
@@ -56,11 +58,11 @@ class RelationLinker:
                     owner = self.owner(m, districts, zone=True, named=named) or self.main_unit(districts)
                 if owner:
                     rels.append(
-                        Relation(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char)
+                        Link(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char)
                     )
-            elif m.label == "Official" and m.attrs.get("posts"):
+            elif m.label == NodeType.OFFICIAL and m.attrs.get("posts"):
                 rels += self.posts(m, sent, here, districts)
-            elif m.label == "Event":
+            elif m.label == NodeType.EVENT:
                 organiser = self.organiser(text, m, units, unit_ends, sent) or here
                 attrs = {}
                 day = DAY.search(text, sent.start_char, sent.end_char)  # in sent.text
@@ -72,7 +74,7 @@ class RelationLinker:
                         pass
                 if organiser:
                     rels.append(
-                        Relation(organiser, "held_event", m.key, sent.start_char, sent.end_char, attrs)
+                        Link(organiser, Relation.HELD_EVENT, m.key, sent.start_char, sent.end_char, attrs)
                     )
                 events.append((m, sent))
         rels += self.spoke_at(text, mentions, events, sentence_of, sections)
@@ -80,7 +82,7 @@ class RelationLinker:
         return doc
 
     # -- part_of ----------------------------------------------------------------------
-    def part_of(self, doc: Doc, districts: list[Mention], sentence_of, focus) -> list[Relation]:
+    def part_of(self, doc: Doc, districts: list[Mention], sentence_of, focus) -> list[Link]:
         """A division placed inside another: adjacent (广州天河区), a town in its county, or a unit
         the text is about (a section's or sentence's subject) inside a division it also names."""
         out, seen = [], set()
@@ -100,25 +102,25 @@ class RelationLinker:
                 and prev.attrs.get("code") == parent.attrs.get("code")
                 and m.start - prev.end <= 1
             )
-            direct_town = div.level == "town" and div.parent == ancestors[0].code
+            direct_town = div.level == Level.TOWN and div.parent == ancestors[0].code
             key = (m.canonical, parent.canonical)
             if (
-                adjacent or direct_town or m.canonical in subjects and div.level in ("county", "town")
+                adjacent or direct_town or m.canonical in subjects and div.level in (Level.COUNTY, Level.TOWN)
             ) and key not in seen:
                 seen.add(key)
                 sent = sentence_of(m.start)
-                out.append(Relation(m.key, "part_of", parent.key, sent.start_char, sent.end_char))
+                out.append(Link(m.key, Relation.PART_OF, parent.key, sent.start_char, sent.end_char))
         return out
 
     # -- owners -------------------------------------------------------------------------
     def owner(
         self, m: Mention, districts: list[Mention], zone: bool = False, named: set[str | None] | None = None
-    ) -> tuple[str, str] | None:
+    ) -> EntityKey | None:
         """A platform or project named after a county or town belongs to it (天河智慧城 -> 天河区);
         a development zone also to the city it is named after (武汉经开区 -> 武汉市).
 
         `named`: the codes of `districts`, when the caller has them (asked once per mention)."""
-        levels = ("city", "county", "town") if zone else ("county", "town")
+        levels = (Level.CITY, Level.COUNTY, Level.TOWN) if zone else (Level.COUNTY, Level.TOWN)
         for d in districts:
             if d.end == m.start and d.attrs.get("level") in levels:
                 return d.key  # 天河区珠江新城: the place written just before the name
@@ -130,49 +132,53 @@ class RelationLinker:
             local = [d for d in divs if d.level in levels]
             for d in local:
                 if d.code in named or zone:
-                    return ("District", d.name)
+                    return EntityKey(NodeType.DISTRICT, d.name)
         return None
 
     @staticmethod
-    def main_unit(districts: list[Mention]) -> tuple[str, str] | None:
+    def main_unit(districts: list[Mention]) -> EntityKey | None:
         from .context import main_district
 
         main = main_district(districts)
         return main.key if main else None
 
     # -- holds_post ----------------------------------------------------------------------
-    def posts(self, m: Mention, sent, here, districts: list[Mention]) -> list[Relation]:
-        titles: dict[tuple[str, str], list[str]] = {}
+    def posts(self, m: Mention, sent, here, districts: list[Mention]) -> list[Link]:
+        """holds_post links of an official's posts; one link per body, its titles joined by 、.
+        An unnamed body is the district in focus of its level; a title with no level after a
+        district's post (区委副书记、代区长) stays in that district."""
+        titles: dict[EntityKey, list[str]] = {}
         previous = None
-        for kind, body, title in m.attrs["posts"]:
-            if kind in ("District", "Organization"):
-                key = (kind, body)
-            elif kind.startswith("Level:") or kind == "Unknown":
-                key = previous if previous and previous[0] == "District" and kind == "Unknown" else None
-                if key is None:
-                    key = self.level_body(kind.split(":", 1)[-1], here, districts, m.start)
+        for post in m.attrs["posts"]:
+            key = post.body
+            if key is None:
+                if post.level is None and previous and previous.type == NodeType.DISTRICT:
+                    key = previous
+                else:
+                    key = self.level_body(post.level, here, districts, m.start)
                 if key is None:
                     continue
-            else:
-                continue
             previous = key
-            titles.setdefault(key, []).append(title)
+            titles.setdefault(key, []).append(post.title)
         return [
-            Relation(m.key, "holds_post", key, sent.start_char, sent.end_char, {"title": "、".join(ts)})
+            Link(m.key, Relation.HOLDS_POST, key, sent.start_char, sent.end_char, {"title": "、".join(ts)})
             for key, ts in titles.items()
         ]
 
-    def level_body(self, level: str, here, districts: list[Mention], pos: int):
-        """The district an unnamed body (市委, 县政府) belongs to: the one in focus of that level."""
+    def level_body(self, level: Level | None, here, districts: list[Mention], pos: int):
+        """The district an unnamed body (市委, 县政府) belongs to: the one in focus of that level
+        (`level` None: of any level)."""
         if here is not None:
             focus_div = self.index.by_name.get(here[1])
-            if not focus_div or level == "Unknown" or any(d.level == level for d in focus_div):
+            if not focus_div or level is None or any(d.level == level for d in focus_div):
                 return here
             for d in focus_div:
                 for a in self.index.ancestors(d):
                     if a.level == level and any(x.canonical == a.name for x in districts):
-                        return ("District", a.name)
-            if level == "city" and any(d.level == "county" and d.name.endswith("市") for d in focus_div):
+                        return EntityKey(NodeType.DISTRICT, a.name)
+            if level == Level.CITY and any(
+                d.level == Level.COUNTY and d.name.endswith("市") for d in focus_div
+            ):
                 return here  # a county-level city's own 市委
         of_level = [d for d in districts if d.attrs.get("level") == level]
         if of_level:
@@ -182,7 +188,7 @@ class RelationLinker:
     # -- held_event / spoke_at -------------------------------------------------------------
     def organiser(
         self, text: str, event: Mention, districts: list[Mention], ends: list[int], sent
-    ) -> tuple[str, str] | None:
+    ) -> EntityKey | None:
         before = districts[bisect_left(ends, sent.start_char) : bisect_right(ends, event.start)]
         if not before:
             return None
@@ -194,12 +200,12 @@ class RelationLinker:
             return (clause[-1] if clause else last).key
         return None
 
-    def spoke_at(self, text: str, mentions: list[Mention], events, sentence_of, sections) -> list[Relation]:
+    def spoke_at(self, text: str, mentions: list[Mention], events, sentence_of, sections) -> list[Link]:
         out, seen = [], set()
         if not events:
             return out
         for m in mentions:
-            if m.label != "Official":
+            if m.label != NodeType.OFFICIAL:
                 continue
             sent = sentence_of(m.start)
             after = text[m.end : min(sent.end_char, m.end + 16)]
@@ -214,7 +220,7 @@ class RelationLinker:
             for e in targets:
                 if (m.key, e.key) not in seen:
                     seen.add((m.key, e.key))
-                    out.append(Relation(m.key, "spoke_at", e.key, sent.start_char, sent.end_char))
+                    out.append(Link(m.key, Relation.SPOKE_AT, e.key, sent.start_char, sent.end_char))
         return out
 
 
@@ -223,4 +229,4 @@ def make_relations(nlp: Language, name: str) -> RelationLinker:
     return RelationLinker()
 
 
-__all__ = ["RelationLinker", "LEVEL_CHARS", "COUNTY_LEVELS"]
+__all__ = ["RelationLinker"]

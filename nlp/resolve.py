@@ -12,23 +12,25 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from plankg.graph.model import NodeType
+
 from .facts import Mention
 
 PRIORITY = {
-    "Official": 0,
-    "Event": 1,
-    "Organization": 2,
-    "Project": 3,
-    "Platform": 3,
-    "District": 4,
-    "Industry": 5,
+    NodeType.OFFICIAL: 0,
+    NodeType.EVENT: 1,
+    NodeType.ORGANIZATION: 2,
+    NodeType.PROJECT: 3,
+    NodeType.PLATFORM: 3,
+    NodeType.DISTRICT: 4,
+    NodeType.INDUSTRY: 5,
 }
 
 
 def choose(mentions: list[Mention]) -> list[Mention]:
     # officials first: a title + surname + name pattern is more reliable than any suffix grammar
     ranked = sorted(
-        mentions, key=lambda m: (m.label != "Official", -(m.end - m.start), PRIORITY.get(m.label, 9), m.start)
+        mentions, key=lambda m: (m.label != NodeType.OFFICIAL, -(m.end - m.start), PRIORITY.get(m.label, 9), m.start)
     )
     taken: list[Mention] = []
     used = bytearray()

@@ -39,6 +39,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from plankg.graph.model import NodeType
+
 from .facts import Mention, text_of
 from .lexicon import LongestMatcher, read_lines, titles
 
@@ -46,7 +48,7 @@ MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = "statistical_ner"
 # labels whose statistical mentions are used; chosen by the dev ablation (see above)
 DEFAULT_LABELS = ["Person"]
-PERSON_LABELS = ("Person", "Official")
+PERSON_LABELS = ("Person", NodeType.OFFICIAL)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SENT_END = set("。！？!?；;\n")
 CONTEXT = 10  # characters of context on each side (the CNN sees 4, the NER state a few more)
@@ -176,7 +178,7 @@ class StatisticalRecognizer:
         for m in mentions:
             for i in range(max(0, m.start), min(len(text), m.end)):
                 taken[i] = 1
-                if m.label == "Official":
+                if m.label == NodeType.OFFICIAL:
                     speakers[i] = 1
         persons: list[tuple[int, int, str]] = []
         found: list[Mention] = []
@@ -191,7 +193,7 @@ class StatisticalRecognizer:
                     if self.labels & set(PERSON_LABELS):
                         persons.append((start, end, name))
                 elif label in self.labels:
-                    found.append(Mention(start, end, label, name, source="statistical"))
+                    found.append(Mention(start, end, NodeType(label), name, source="statistical"))
         # a name accepted once is an official wherever else the document names it
         accepted = {name for start, end, name in persons if self.is_official(text, start, end)}
         for name in sorted(accepted):
@@ -199,7 +201,7 @@ class StatisticalRecognizer:
                 if not any(taken[m.start() : m.end()]):
                     found.append(
                         Mention(
-                            m.start(), m.end(), "Official", name, source="statistical", attrs={"posts": []}
+                            m.start(), m.end(), NodeType.OFFICIAL, name, source="statistical", attrs={"posts": []}
                         )
                     )
                     for i in range(m.start(), m.end()):

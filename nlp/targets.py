@@ -18,6 +18,8 @@ import cn2an
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from plankg.graph.model import Comparator, NodeType, Status
+
 from .facts import TargetFact, text_of
 from .lexicon import LongestMatcher, SpanCover, read_lines, read_table
 from .structure import plan_period
@@ -141,19 +143,21 @@ class TargetExtractor:
             [*read_lines("left_breakers.txt"), *LEAD_WORDS, "吸引", "成功", "拥有", "新上"]
         )
         rows = read_table("comparators.tsv")
-        self.before = sorted(((w, c) for w, c, pos in rows if pos == "before"), key=lambda x: -len(x[0]))
-        self.after = sorted(((w, c) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0]))
+        self.before = sorted(
+            ((w, Comparator(c)) for w, c, pos in rows if pos == "before"), key=lambda x: -len(x[0])
+        )
+        self.after = sorted(((w, Comparator(c)) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0]))
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         doc_year = doc._.year
         focus = doc._.focus or {}
-        names = [m for m in (doc._.mentions or []) if m.label in ("Platform", "Project")]
-        inside = SpanCover((m.start, m.end) for m in (doc._.mentions or []) if m.label != "District")
+        names = [m for m in (doc._.mentions or []) if m.label in (NodeType.PLATFORM, NodeType.PROJECT)]
+        inside = SpanCover((m.start, m.end) for m in (doc._.mentions or []) if m.label != NodeType.DISTRICT)
         places = tuple(
-            sorted({m.text for m in (doc._.mentions or []) if m.label == "District"}, key=len, reverse=True)
+            sorted({m.text for m in (doc._.mentions or []) if m.label == NodeType.DISTRICT}, key=len, reverse=True)
         )
-        mode = "actual"  # news reports results unless a plan is announced
+        mode = Status.ACTUAL  # news reports results unless a plan is announced
         running_year = None
         targets: list[TargetFact] = []
         for sent in doc.sents:
@@ -187,7 +191,7 @@ class TargetExtractor:
                 before = text[clause_start:start]
                 comparator, before = self.comparator_before(before)
                 after_cmp, consumed = self.comparator_after(text, end)
-                comparator = after_cmp or comparator or "="
+                comparator = after_cmp or comparator or Comparator.EQ
                 own = self.subject_entity(text, names, clause_start, start)
                 own_names = tuple(m.text for m in names if own and m.key == own)
                 indicator, growth, named_after = self.indicator(
@@ -206,7 +210,7 @@ class TargetExtractor:
                 status = self.status(sent_text, year, doc_year, mode)
                 targets.append(
                     TargetFact(
-                        own or subject or ("District", ""),
+                        own or subject,  # None: no subject in reach; dropped below
                         indicator,
                         value,
                         unit,
@@ -223,7 +227,7 @@ class TargetExtractor:
                     indicator[: -len("增速")] if growth and indicator != "增速" else indicator
                 )
                 clause_start = end + consumed + named_after
-        doc._.targets = [t for t in targets if t.subject[1]]
+        doc._.targets = [t for t in targets if t.subject is not None]
         return doc
 
     # -- pieces ---------------------------------------------------------------------------
@@ -265,19 +269,19 @@ class TargetExtractor:
             i -= 1
         return i
 
-    def comparator_before(self, before: str) -> tuple[str | None, str]:
+    def comparator_before(self, before: str) -> tuple[Comparator | None, str]:
         stripped = before.rstrip()
         for word, cmp in self.before:
             if stripped.endswith(word):
                 rest = stripped[: -len(word)]
                 # 达到/完成 after an 超/突破 already seen keeps the stronger reading
                 for word2, cmp2 in self.before:
-                    if rest.endswith(word2) and cmp2 != "=":
+                    if rest.endswith(word2) and cmp2 != Comparator.EQ:
                         return cmp2, rest[: -len(word2)]
                 return cmp, rest
         return None, stripped
 
-    def comparator_after(self, text: str, end: int) -> tuple[str | None, int]:
+    def comparator_after(self, text: str, end: int) -> tuple[Comparator | None, int]:
         for word, cmp in self.after:
             if text.startswith(word, end):
                 return cmp, len(word)
@@ -376,12 +380,12 @@ class TargetExtractor:
         return running or doc_year
 
     @staticmethod
-    def section_mode(doc: Doc, pos: int) -> str:
+    def section_mode(doc: Doc, pos: int) -> Status:
         """二、2023年主要目标 heads plans; 一、2022年工作回顾 heads results; news reports results."""
         heading = next((s.heading for s in doc._.sections or [] if s.start <= pos < s.end), "")
         if re.search(r"目标|计划|安排|任务|打算|思路|部署|展望", heading):
-            return "target"
-        return "actual"
+            return Status.TARGET
+        return Status.ACTUAL
 
     @staticmethod
     def list_line(text: str, start: int) -> bool:
@@ -392,24 +396,24 @@ class TargetExtractor:
         return prev_end.endswith((":", "：", "◢")) or len(line) <= 40
 
     @staticmethod
-    def tense(sent: str, weak: bool = True) -> str | None:
+    def tense(sent: str, weak: bool = True) -> Status | None:
         """'target' for plans (力争, 将, 目标), 'actual' for results (已, 累计, 同比), None if silent."""
         sent = QUOTED_SPAN.sub("", sent).replace("即将", "")  # “项目争取年” is a name, not a plan
         if any(w in sent for w in ACHIEVED):
-            return "actual"  # 成功争取: a plan that came true
+            return Status.ACTUAL  # 成功争取: a plan that came true
         if any(w in sent for w in FUTURE_STRONG):
-            return "target"
+            return Status.TARGET
         if any(w in sent for w in PAST):
-            return "actual"
+            return Status.ACTUAL
         if weak and any(w in sent for w in FUTURE):
-            return "target"
+            return Status.TARGET
         return None
 
-    def status(self, sent: str, year: int | None, doc_year: int | None, mode: str) -> str:
+    def status(self, sent: str, year: int | None, doc_year: int | None, mode: Status) -> Status:
         """Plans and results: a past year is a result; otherwise the sentence's own tense, else
         the tense of the text before it (a list under 主要目标是: stays a list of targets)."""
         if year is not None and doc_year is not None and year < doc_year:
-            return "actual"
+            return Status.ACTUAL
         return self.tense(sent) or mode
 
 

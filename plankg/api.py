@@ -13,10 +13,11 @@ from pathlib import Path
 import networkx as nx
 
 from plankg.exports import write_all
-from plankg.graph.builder import DocumentFacts, GraphBuilder, summary
+from plankg.graph.builder import GraphBuilder, summary
+from plankg.graph.model import DocumentFacts
+from plankg.nlp.handover import doc_to_facts
 from plankg.nlp.pipeline import load
 
-from .extract import doc_to_facts
 from .sources import Document, InputError, InputWarning, iter_documents
 from .store import STORE_NAME, FactStore
 
@@ -43,13 +44,13 @@ def analyse(documents: Iterable[Document], batch_size: int | None = None, n_proc
     With `n_process` other than 1, spaCy's `nlp.pipe(n_process=...)` runs the pipeline in
     worker processes (see plankg.distributed); the facts are the same.
     """
-    from .distributed import DocumentContext, analyse_in_processes
+    from .distributed import analyse_in_processes, context
 
     if n_process != 1:
         yield from analyse_in_processes(documents, n_process, batch_size)
         return
     nlp = load()
-    docs = ((DocumentContext.of(d).apply(nlp.make_doc(d.text)), d.source) for d in documents)
+    docs = ((context(d).apply(nlp.make_doc(d.text)), d.source) for d in documents)
     for doc, source in nlp.pipe(docs, as_tuples=True, batch_size=batch_size or 16):
         yield doc_to_facts(doc, source)
 

@@ -14,7 +14,17 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from plankg.graph.builder import DocumentFacts, EntityRecord, RelationRecord, TargetRecord
+from plankg.graph.model import (
+    Comparator,
+    DocumentFacts,
+    EntityKey,
+    EntityRecord,
+    NodeType,
+    Relation,
+    RelationRecord,
+    Status,
+    TargetRecord,
+)
 
 STORE_NAME = "facts.sqlite"
 SCHEMA = "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, facts TEXT NOT NULL, text TEXT)"
@@ -32,6 +42,10 @@ def to_json(facts: DocumentFacts) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def key(pair: list[str]) -> EntityKey:
+    return EntityKey(NodeType(pair[0]), pair[1])
+
+
 def from_json(text: str) -> DocumentFacts:
     data = json.loads(text)
     return DocumentFacts(
@@ -39,12 +53,29 @@ def from_json(text: str) -> DocumentFacts:
         date=data["date"],
         chars=data["chars"],
         source=data["source"],
-        entities=[EntityRecord(**e) for e in data["entities"]],
+        entities=[EntityRecord(**{**e, "type": NodeType(e["type"])}) for e in data["entities"]],
         relations=[
-            RelationRecord(**{**r, "head": tuple(r["head"]), "tail": tuple(r["tail"])})
+            RelationRecord(
+                **{
+                    **r,
+                    "head": key(r["head"]),
+                    "relation": Relation(r["relation"]),
+                    "tail": key(r["tail"]),
+                }
+            )
             for r in data["relations"]
         ],
-        targets=[TargetRecord(**{**t, "subject": tuple(t["subject"])}) for t in data["targets"]],
+        targets=[
+            TargetRecord(
+                **{
+                    **t,
+                    "subject": key(t["subject"]),
+                    "comparator": Comparator(t["comparator"]),
+                    "status": Status(t["status"]),
+                }
+            )
+            for t in data["targets"]
+        ],
     )
 
 
@@ -74,9 +105,6 @@ class FactStore:
 
     def texts(self) -> dict[str, str]:
         return {i: t for i, t in self.db.execute("SELECT doc_id, text FROM documents") if t is not None}
-
-    def ids(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT doc_id FROM documents")}
 
     def __iter__(self) -> Iterator[DocumentFacts]:
         for (text,) in self.db.execute("SELECT facts FROM documents ORDER BY doc_id"):

@@ -10,6 +10,7 @@ import pytest
 from spacy.language import Language
 
 from plankg import distributed
+from plankg.nlp import workers
 from plankg.api import analyse, build
 from plankg.sources import Document, simplify
 
@@ -47,7 +48,7 @@ def test_build_with_two_processes_equals_one() -> None:
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the spies reach workers by fork")
 def test_jobs_run_in_spacy_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    nlp = distributed.packing_pipeline()
+    nlp = workers.packing_pipeline()
     assert nlp.pipe_names[0] == "plankg_segment" and nlp.pipe_names[-1] == "plankg_pack"
 
     calls: list[tuple[int, int]] = []
@@ -57,7 +58,7 @@ def test_jobs_run_in_spacy_worker_processes(monkeypatch: pytest.MonkeyPatch) -> 
         calls.append((n_process, batch_size))
         return multiprocessing_pipe(self, texts, pipes, n_process, batch_size)
 
-    pack = distributed.Pack.__call__
+    pack = workers.Pack.__call__
 
     def stamped(self, doc):
         packed = pack(self, doc)
@@ -65,14 +66,14 @@ def test_jobs_run_in_spacy_worker_processes(monkeypatch: pytest.MonkeyPatch) -> 
         return packed
 
     pids: list[int] = []
-    unpack = distributed.unpack
+    unpack = workers.unpack
 
     def record(doc):
         pids.append(doc.user_data["pid"])
         return unpack(doc)
 
     monkeypatch.setattr(Language, "_multiprocessing_pipe", spy)
-    monkeypatch.setattr(distributed.Pack, "__call__", stamped)
+    monkeypatch.setattr(workers.Pack, "__call__", stamped)
     monkeypatch.setattr(distributed, "unpack", record)
     facts = list(analyse(documents(), n_process=2, batch_size=1))
 

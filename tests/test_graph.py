@@ -12,8 +12,9 @@ import networkx as nx
 import pytest
 from spacy.tokens import Doc
 
-from plankg.graph.builder import DocumentFacts, EntityRecord, GraphBuilder, RelationRecord
-from plankg.extract import doc_to_facts
+from plankg.graph.builder import GraphBuilder
+from plankg.graph.model import DocumentFacts, EntityRecord, RelationRecord
+from plankg.nlp.handover import doc_to_facts
 
 DATE = "2024-02-26"
 Analyse = Callable[..., Doc]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from spacy.tokens import Doc
 
-from plankg.graph.builder import clean_name
+from plankg.graph.model import clean_name
 from plankg.nlp.facts import Mention, TargetFact
 
 FIXTURE_NAMES = ("xiaoshan", "jiangxia", "suzhou")

@@ -1,0 +1,96 @@
+"""From an analysed spaCy Doc to the plain records the graph is built from.
+
+The one place where NLP hands over: `doc._` extensions in, `plankg.graph.model` records out.
+Which names of the document are one entity is decided by `plankg.graph.resolve`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from plankg.graph.divisions import district_identity, short_forms
+from plankg.graph.model import (
+    DocumentFacts,
+    EntityKey,
+    EntityRecord,
+    NodeType,
+    RelationRecord,
+    TargetRecord,
+    clean_name,
+)
+from plankg.graph.resolve import fold_aliases, named_district
+
+from .facts import Mention
+
+
+def entity_records(mentions: list[Mention]) -> dict[EntityKey, EntityRecord]:
+    """One record per entity of the document, with every surface form as an alias; a District
+    also gets its code, level, identity and the short forms of its name."""
+    entities: dict[EntityKey, EntityRecord] = {}
+    for m in mentions:
+        key = EntityKey(m.label, clean_name(m.canonical))
+        record = entities.setdefault(key, EntityRecord(m.label, key.name))
+        for alias in (m.text, *m.aliases):
+            alias = clean_name(alias)
+            if alias and alias != key.name and alias not in record.aliases:
+                record.aliases.append(alias)
+        if m.label == NodeType.DISTRICT:
+            record.attrs.setdefault("code", m.attrs.get("code", ""))
+            record.attrs.setdefault("level", m.attrs.get("level", ""))
+            record.identity = record.identity or district_identity(key.name, m.attrs.get("code", ""))
+            for form in short_forms(key.name):
+                if form not in record.aliases:
+                    record.aliases.append(form)
+    return entities
+
+
+def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
+    text = doc.text
+    mentions = doc._.mentions or []
+    entities = entity_records(mentions)
+    places = {m.text for m in mentions if m.label == NodeType.DISTRICT}
+    places |= {m.canonical for m in mentions if m.label == NodeType.DISTRICT}
+    folded = fold_aliases(entities, places)
+    for key in folded:
+        entities.pop(key, None)
+
+    def canon(key: EntityKey) -> EntityKey:
+        key = EntityKey(key[0], clean_name(key[1]))
+        return folded.get(key, key)
+
+    for r in doc._.relations or []:  # an owner named only inside another name (武汉经开区 -> 武汉市)
+        for end in (r.head, r.tail):
+            key = canon(end)
+            if key not in entities and key.type == NodeType.DISTRICT:
+                entities[key] = named_district(key.name)
+    original = doc.user_data.get("plankg_original")
+    relations = [
+        RelationRecord(
+            canon(r.head),
+            r.relation,
+            canon(r.tail),
+            text[r.start : r.end].strip(),
+            r.start,
+            r.end,
+            dict(r.attrs, **({"sentence_original": original[r.start : r.end].strip()} if original else {})),
+        )
+        for r in doc._.relations or []
+    ]
+    targets = [
+        TargetRecord(
+            canon(t.subject),
+            t.indicator,
+            t.value,
+            t.unit,
+            t.comparator,
+            t.year,
+            t.status,
+            text[t.sent_start : t.sent_end].strip(),
+            t.start,
+            t.end,
+        )
+        for t in doc._.targets or []
+    ]
+    return DocumentFacts(
+        doc._.doc_id or "doc", doc._.date, len(text), source, list(entities.values()), relations, targets
+    )
