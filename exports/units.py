@@ -3,7 +3,7 @@
 Base units (元, %, 平方米, 个 ...) are declared once in ontology.ttl under https://w3id.org/plankg/unit/
 with English and Chinese labels and, where QUDT has the same unit, skos:exactMatch to the QUDT IRI
 (counting words such as 个/家/项 are skos:broadMatch qudt unit:NUM). A unit written with a Chinese scale
-word (万, 亿, 千, 百, 万亿) gets its own IRI, e.g. unit:HundredMillion-YUAN for 亿元, described in the data
+word (万, 亿, 千亿 ..., the table of plankg.graph.quantity) gets its own IRI, e.g. unit:HundredMillion-YUAN for 亿元, described in the data
 itself with pkg:baseUnit and pkg:conversionMultiplier (1E8), so that values can be compared across scales
 (pkg:valueInBaseUnit). Unit texts outside the table keep a percent-encoded IRI and just a label.
 """
@@ -13,6 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 from urllib.parse import quote
+
+from plankg.graph.quantity import split_scale
 
 UNIT_BASE = "https://w3id.org/plankg/unit/"
 QUDT_UNIT = "http://qudt.org/vocab/unit/"
@@ -73,16 +75,6 @@ BASE_UNITS: dict[str, BaseUnit] = {
     "株": BaseUnit("PLANT", "plants", None, True),
 }
 
-# Chinese scale words, longest first so that 万亿 wins over 万.
-SCALES: tuple[tuple[str, str, int], ...] = (
-    ("万亿", "Trillion", 10**12),
-    ("亿", "HundredMillion", 10**8),
-    ("万", "TenThousand", 10**4),
-    ("千", "Thousand", 10**3),
-    ("百", "Hundred", 10**2),
-)
-
-
 class Unit(NamedTuple):
     iri: str
     text: str
@@ -100,11 +92,10 @@ def parse_unit(text: str) -> Unit:
     if text in BASE_UNITS:
         base = BASE_UNITS[text]
         return Unit(base_unit_iri(base), text, base, 1)
-    for word, name, factor in SCALES:
-        rest = text[len(word) :]
-        if text.startswith(word) and rest in BASE_UNITS:
-            base = BASE_UNITS[rest]
-            return Unit(f"{UNIT_BASE}{name}-{base.name}", text, base, factor)
+    scale, rest = split_scale(text)
+    if scale is not None and rest in BASE_UNITS:
+        base = BASE_UNITS[rest]
+        return Unit(f"{UNIT_BASE}{scale.name}-{base.name}", text, base, scale.multiplier)
     return Unit(UNIT_BASE + quote(text or "none", safe=""), text, None, 1)
 
 

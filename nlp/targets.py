@@ -19,12 +19,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from plankg.graph.model import Comparator, NodeType, Status
+from plankg.graph.quantity import scale_words
 
 from .facts import TargetFact, text_of
 from .lexicon import LongestMatcher, SpanCover, read_lines, read_table
 from .structure import plan_period
 
-SCALES = "万亿|千亿|百亿|亿|千万|百万|万|千"
+SCALES = "|".join(scale_words())  # 万亿|千亿|百亿|亿|千万|百万|万|千
 CN_NUM = "零一二两三四五六七八九十百千"
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
@@ -201,7 +202,7 @@ class TargetExtractor:
                 if not indicator:
                     clause_start = end + consumed
                     continue
-                if unit in ("亿", "万", "千亿", "万亿", "百亿", "千万") and any(
+                if unit in scale_words() and any(
                     h in indicator for h in MONEY_HINTS
                 ):
                     unit += "元"

@@ -16,11 +16,11 @@ from pathlib import Path
 import networkx as nx
 
 from plankg.graph.model import ENTITY_TYPES
+from plankg.graph.quantity import split_scale
 from plankg.graph.model import RELATIONS as GRAPH_RELATIONS
 
 RELATIONS = tuple(r for r in GRAPH_RELATIONS if r != "sets_target")  # targets are scored on their own
 QUOTES = "\"'“”‘’「」『』《》〈〉"
-SCALES = (("万亿", 1e12), ("亿", 1e8), ("千万", 1e7), ("百万", 1e6), ("万", 1e4), ("千", 1e3))
 
 
 def norm(text: object) -> str:
@@ -34,11 +34,8 @@ def base_figure(value: object, unit: str) -> tuple[float, str] | None:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    u = norm(unit).replace("％", "%")
-    for prefix, scale in SCALES:
-        if u.startswith(prefix) and len(u) > len(prefix):
-            return v * scale, u[len(prefix) :]
-    return v, u
+    scale, base = split_scale(norm(unit).replace("％", "%"))
+    return (v * scale.multiplier if scale else v), base
 
 
 @dataclass
