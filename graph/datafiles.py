@@ -9,14 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def read_lines(path: Path) -> list[str]:
-    """Non-empty, non-comment lines of a data file, in file order."""
+def parse_lines(text: str) -> list[str]:
+    """Non-empty, non-comment lines of a data file's text, in file order."""
     out = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             out.append(line)
     return out
+
+
+def read_lines(path: Path) -> list[str]:
+    return parse_lines(Path(path).read_text(encoding="utf-8"))
 
 
 def read_table(path: Path) -> list[list[str]]:

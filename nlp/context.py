@@ -11,16 +11,17 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
+from plankg.graph.divisions import divisions
+from plankg.graph.model import EntityKey, Level, NodeType
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.divisions import divisions
-from plankg.graph.model import Level, NodeType
-
+from .component import KnowledgeComponent
+from .districts import zone_suffixes
 from .facts import Mention, text_of
+from .lexicon import Lexicon
 
-ZONES = ("开发区", "经开区", "高新区", "新区", "自贸区", "示范区", "合作区")
-ZONE_BODY = re.compile(rf"(.+(?:{'|'.join(ZONES)}))(?:党工委|管委会|管理委员会)$")  # 武汉经开区管委会
+ZONE_BODY_AFTER = re.compile(r"(党工委|管委会|管委)")  # 武汉经开区党工委: the zone has a body of its own
 LEVEL_WEIGHT = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 3}
 
 
@@ -77,48 +78,75 @@ def sentence_district(mentions: list[Mention], text: str, sent_start: int) -> Me
     return None
 
 
-class ContextTracker:
-    def __call__(self, doc: Doc) -> Doc:
+class ContextTracker(KnowledgeComponent):
+    """Which unit (a district, or a zone acting as one) each sentence speaks of: `doc._.focus`."""
+
+    files = ("zone_suffixes.tsv",)
+
+    def __init__(self, name: str, heading_slack: int, heading_extra_chars: int) -> None:
+        super().__init__(name)
+        self.heading_slack = heading_slack
+        self.heading_extra_chars = heading_extra_chars
+
+    def prepare(self, lexicon: Lexicon) -> None:
+        self.zones = zone_suffixes(lexicon, ("zone",))
+        self.zone_body = re.compile(rf"(.+(?:{'|'.join(self.zones)}))(?:党工委|管委会|管理委员会)$")
+
+    def annotate(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
         text = text_of(doc)
         districts = [m for m in mentions if m.label == NodeType.DISTRICT]
-        main = main_district(districts)
-        # a development zone with its own 党工委/管委会 acts as a district (GUIDELINES: hard cases)
-        zone_names = {
-            m.canonical
-            for m in mentions
-            if m.label == NodeType.PLATFORM
-            and m.text.endswith(ZONES)
-            and re.match(r"(党工委|管委会|管委)", text[m.end : m.end + 3])
-        }
-        for m in mentions:
-            body = ZONE_BODY.match(m.text) if m.label == NodeType.ORGANIZATION else None
-            if body:
-                zone_names.add(body.group(1))
-        doc._.zones = zone_names
+        doc._.zones = zone_names = self.acting_zones(text, mentions)
         units = sorted(
             districts + [m for m in mentions if m.label == NodeType.PLATFORM and m.canonical in zone_names],
             key=lambda m: m.start,
         )
-        focus: dict[int, tuple[str, str] | None] = {}
         sections = doc._.sections or []
         for section in sections:
-            in_heading = [
-                m
-                for m in districts
-                if section.start - 1 <= m.start < section.start + len(section.heading) + 4
-            ]
-            # "@荔湾区" names its section's district; a headline naming places in passing does not
-            first = in_heading[0] if in_heading and section.heading else None
-            section.district = (
-                first.key
-                if first is not None
-                and section.heading.startswith(first.text)
-                and len(section.heading) <= len(first.text) + 6
-                else None
-            )
+            section.district = self.section_district(section, districts)
+        doc._.focus = self.sentence_focus(doc, text, units, sections, main_district(districts))
+        return doc
+
+    # -- rules ----------------------------------------------------------------------------------
+    def acting_zones(self, text: str, mentions: list[Mention]) -> set[str]:
+        """Development zones that act as districts (GUIDELINES: hard cases): a zone followed by its
+        own 党工委/管委会 (武汉经开区管委会), or named in an organisation that is such a body."""
+        zones = {
+            m.canonical
+            for m in mentions
+            if m.label == NodeType.PLATFORM
+            and m.text.endswith(self.zones)
+            and ZONE_BODY_AFTER.match(text, m.end)
+        }
+        for m in mentions:
+            body = self.zone_body.match(m.text) if m.label == NodeType.ORGANIZATION else None
+            if body:
+                zones.add(body.group(1))
+        return zones
+
+    def section_district(self, section, districts: list[Mention]):
+        """ "@荔湾区" names its section's district: a heading that is a district name with at most a
+        few characters more; a headline naming places in passing does not."""
+        in_heading = [
+            m
+            for m in districts
+            if section.start - 1 <= m.start < section.start + len(section.heading) + self.heading_slack
+        ]
+        first = in_heading[0] if in_heading and section.heading else None
+        if (
+            first is not None
+            and section.heading.startswith(first.text)
+            and len(section.heading) <= len(first.text) + self.heading_extra_chars
+        ):
+            return first.key
+        return None
+
+    @staticmethod
+    def sentence_focus(doc: Doc, text: str, units: list[Mention], sections, main: Mention | None) -> dict:
+        """Sentence start -> the unit it speaks of. A sentence's own subject (`sentence_district`)
+        holds until its paragraph ends; then the section's district, or the document's main one."""
+        focus: dict[int, EntityKey | None] = {}
         unit_starts = [m.start for m in units]
-        # the unit a paragraph falls back to: the document's main district, or its section's
         base = current = main.key if main else None
         section_i = -1
         for sent in doc.sents:
@@ -133,10 +161,16 @@ class ContextTracker:
             if named is not None:
                 current = named.key
             focus[sent.start_char] = current
-        doc._.focus = focus
-        return doc
+        return focus
 
 
-@Language.factory("plankg_context")
-def make_context(nlp: Language, name: str) -> ContextTracker:
-    return ContextTracker()
+@Language.factory(
+    "plankg_context",
+    assigns=["doc._.focus", "doc._.zones"],
+    requires=["doc._.mentions", "doc._.sections", "token.is_sent_start"],
+    default_config={"heading_slack": 4, "heading_extra_chars": 6},
+)
+def make_context(nlp: Language, name: str, heading_slack: int, heading_extra_chars: int) -> ContextTracker:
+    """heading_slack: characters past a heading a district may start and still be in it;
+    heading_extra_chars: how much longer than the district's name a heading naming it may be."""
+    return ContextTracker(name, heading_slack, heading_extra_chars)

@@ -6,8 +6,6 @@ Which names of the document are one entity is decided by `plankg.graph.resolve`.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
-
 from plankg.graph.divisions import district_identity, short_forms
 from plankg.graph.model import (
     DocumentFacts,
@@ -19,6 +17,7 @@ from plankg.graph.model import (
     clean_name,
 )
 from plankg.graph.resolve import fold_aliases, named_district
+from spacy.tokens import Doc
 
 from .facts import Mention
 

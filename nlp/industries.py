@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from plankg.graph.model import NodeType
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.model import NodeType
-
+from .component import KnowledgeComponent
 from .facts import Mention, text_of
-from .lexicon import LongestMatcher, SpanCover, industries, read_lines
+from .lexicon import Lexicon, LongestMatcher, SpanCover
+from .text import CJK
 
 ITEM_SEP = re.compile(r"[、]|和|及|与")
 CLAUSE_SEP = re.compile(r"[，,。；;：:！？\n（）()“”]")
@@ -28,9 +29,7 @@ LIST_TAIL = re.compile(
 SECTOR_END = ("业", "产业", "经济", "装备", "制造", "材料", "医药", "设备", "健康", "服务")
 PRAISE = ("世界级", "国际一流", "国际化", "全国", "全省", "千亿级", "百亿级", "万亿级")
 ITEM_END = re.compile(r"^(?:[、，,。；;：:]|和|及|与|等|为|$)")
-MAX_ITEM = 9
 ITEM_STOP = re.compile(r"[一二三四五六七八九十两]+大|项目|企业|公司|基地|园区|产品|技术")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 GENERIC = {
     "传统",
     "新兴",
@@ -54,21 +53,27 @@ GENERIC = {
 }
 
 
-class IndustryRecognizer:
-    def __init__(self) -> None:
-        # a word with a clause separator in it could never match inside a clause: leaving such
-        # words out lets the whole text be scanned at once (see __call__)
-        self.lexicon = LongestMatcher(w for w in industries() if not CLAUSE_SEP.search(w))
-        self.cues = tuple(read_lines("industry_cues.txt"))
-        self.lead = LongestMatcher(read_lines("industry_lead_words.txt"))
+class IndustryRecognizer(KnowledgeComponent):
+    files = ("industries.txt", "industry_cues.txt", "industry_lead_words.txt")
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __init__(self, name: str, max_item_chars: int) -> None:
+        super().__init__(name)
+        self.max_item_chars = max_item_chars
+
+    def prepare(self, lexicon: Lexicon) -> None:
+        # a word with a clause separator in it could never match inside a clause: leaving such
+        # words out lets the whole text be scanned at once (see annotate)
+        self.sectors = LongestMatcher(w for w in lexicon.lines("industries.txt") if not CLAUSE_SEP.search(w))
+        self.cues = tuple(lexicon.lines("industry_cues.txt"))
+        self.lead = lexicon.matcher("industry_lead_words.txt")
+
+    def annotate(self, doc: Doc) -> Doc:
         text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
         seen: set[tuple[int, int]] = set()
         inside_name = SpanCover([(m.start, m.end) for m in mentions if m.label != NodeType.DISTRICT])
         # no word spans a separator, so the clauses' hits are the whole text's, cut at clause ends
-        all_hits = list(self.lexicon.finditer(text))
+        all_hits = list(self.sectors.finditer(text))
         hit_starts = [s for s, _, _ in all_hits]
         for c0, c1 in self.clauses(text):
             clause = text[c0:c1]
@@ -148,7 +153,7 @@ class IndustryRecognizer:
             bool(LIST_TAIL.match(clause[right:]))
             or len(items) > 1
             and any(
-                self.lexicon.match_at(clause, x) or clause[x:y].endswith(SECTOR_END)
+                self.sectors.match_at(clause, x) or clause[x:y].endswith(SECTOR_END)
                 for x, y in items
                 if (x, y) != (a, b)
             )
@@ -158,12 +163,12 @@ class IndustryRecognizer:
     def item_bounds(self, clause: str, s: int, e: int) -> tuple[int, int]:
         """Grow [s, e) to the surrounding list item: stop at separators and lead words."""
         a = s
-        while a > 0 and not ITEM_SEP.match(clause[a - 1]) and e - a < MAX_ITEM:
+        while a > 0 and not ITEM_SEP.match(clause[a - 1]) and e - a < self.max_item_chars:
             if self.lead.ending_at(clause, a) or not CJK.match(clause[a - 1]):
                 break
             a -= 1
         b = e
-        while b < len(clause) and not ITEM_SEP.match(clause[b]) and b - a < MAX_ITEM:
+        while b < len(clause) and not ITEM_SEP.match(clause[b]) and b - a < self.max_item_chars:
             if not CJK.match(clause[b]) or self.lead.match_at(clause, b) and b > e:
                 break
             if LIST_TAIL.match(clause[b:]) or clause.startswith(("等", "为", "的", "共同", "产业"), b):
@@ -171,7 +176,7 @@ class IndustryRecognizer:
             if ITEM_STOP.match(clause[b:]):
                 break
             b += 1
-        if clause.startswith("业", b) and b - a < MAX_ITEM:
+        if clause.startswith("业", b) and b - a < self.max_item_chars:
             b += 1  # 建筑业
         return a, b
 
@@ -185,6 +190,12 @@ class IndustryRecognizer:
         return item, ()
 
 
-@Language.factory("plankg_industries")
-def make_industries(nlp: Language, name: str) -> IndustryRecognizer:
-    return IndustryRecognizer()
+@Language.factory(
+    "plankg_industries",
+    assigns=["doc._.mentions"],
+    requires=["doc._.mentions"],
+    default_config={"max_item_chars": 9},
+)
+def make_industries(nlp: Language, name: str, max_item_chars: int) -> IndustryRecognizer:
+    """max_item_chars: the longest list item read as one sector name."""
+    return IndustryRecognizer(name, max_item_chars)

@@ -13,9 +13,7 @@ from operator import add
 from pathlib import Path
 
 import numpy
-
 from plankg.graph import datafiles
-from plankg.graph.model import NodeType
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -35,7 +33,6 @@ def word_set(name: str) -> frozenset[str]:
 
 
 SHORT_TEXT = 200  # below this many characters a Python scan beats numpy's per-call overhead
-_last_text: tuple[str, tuple[numpy.ndarray, numpy.ndarray]] | None = None
 
 
 def _codes(keys: Iterable[str]) -> numpy.ndarray:
@@ -46,19 +43,15 @@ def _codes(keys: Iterable[str]) -> numpy.ndarray:
     )
 
 
-def _text_codes(text: str) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """The codes of the characters of `text` and of its character pairs. Kept for the last text:
-    the recognisers scan the same document text with several matchers."""
-    global _last_text
-    cached = _last_text
-    if cached is not None and cached[0] is text:
-        return cached[1]
-    chars = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32).astype(
-        numpy.uint64
-    )
-    codes = chars, (chars[:-1] << 21) | chars[1:]
-    _last_text = (text, codes)
-    return codes
+class TextCodes:
+    """The codes of the characters of a text and of its character pairs (see `_codes`), computed
+    once where several matchers scan the same text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        chars = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        self.chars = chars.astype(numpy.uint64)
+        self.pairs = (self.chars[:-1] << 21) | self.chars[1:]
 
 
 def _members(keys: numpy.ndarray, values: numpy.ndarray) -> numpy.ndarray:
@@ -153,6 +146,7 @@ class LongestMatcher:
         pairs: dict[str, list[int]],
         pair_codes: numpy.ndarray,
         shift: int,
+        codes: TextCodes | None,
     ) -> Iterable[int]:
         """Positions worth a lookup: where a word's first characters are (shift 0, for `starts`)
         or one past where its last characters are (shift 1, for `ends`)."""
@@ -160,32 +154,34 @@ class LongestMatcher:
             if self.singles:
                 return compress(count(shift), map(edge_chars.__contains__, text))
             return compress(count(2 * shift), map(pairs.__contains__, map(add, text, text[1:])))
-        chars, text_pairs = _text_codes(text)
-        at = _members(pair_codes, text_pairs) + 2 * shift
+        if codes is None or codes.text is not text:
+            codes = TextCodes(text)
+        at = _members(pair_codes, codes.pairs) + 2 * shift
         if self.singles:
-            at = numpy.union1d(at, _members(self._single_codes, chars) + shift)
+            at = numpy.union1d(at, _members(self._single_codes, codes.chars) + shift)
         return at.tolist()
 
-    def starts(self, text: str) -> Iterator[tuple[int, str]]:
-        """Every position where a word starts, with the longest word there (overlapping)."""
+    def starts(self, text: str, codes: TextCodes | None = None) -> Iterator[tuple[int, str]]:
+        """Every position where a word starts, with the longest word there (overlapping).
+        `codes`: the text's TextCodes, when the caller scans it with several matchers."""
         match_at = self.match_at
-        for i in self._candidates(text, self.first_chars, self._heads, self._head_codes, 0):
+        for i in self._candidates(text, self.first_chars, self._heads, self._head_codes, 0, codes):
             word = match_at(text, i)
             if word:
                 yield i, word
 
-    def ends(self, text: str) -> Iterator[tuple[int, str]]:
+    def ends(self, text: str, codes: TextCodes | None = None) -> Iterator[tuple[int, str]]:
         """Every position where a word ends, with the longest word ending there (overlapping)."""
         ending_at = self.ending_at
-        for end in self._candidates(text, self.last_chars, self._tails, self._tail_codes, 1):
+        for end in self._candidates(text, self.last_chars, self._tails, self._tail_codes, 1, codes):
             word = ending_at(text, end)
             if word:
                 yield end, word
 
-    def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
+    def finditer(self, text: str, codes: TextCodes | None = None) -> Iterator[tuple[int, int, str]]:
         """Left to right, the longest word at each position, without overlaps."""
         after = 0
-        for i, word in self.starts(text):
+        for i, word in self.starts(text, codes):
             if i >= after:
                 after = i + len(word)
                 yield i, after, word
@@ -205,22 +201,52 @@ class SpanCover:
         return i > 0 and self.reach[i - 1] >= b
 
 
-@cache
-def name_suffixes() -> dict[str, tuple[NodeType, int]]:
-    """Suffix -> (the entity type it makes, the fewest characters a name has before it)."""
-    return {row[0]: (NodeType(row[1]), int(row[2])) for row in read_table("name_suffixes.tsv")}
+class Lexicon:
+    """The data files a component knows, held as text.
 
+    A pipeline being built reads them from nlp/data (`KnowledgeComponent.initialize`); `to_disk`
+    writes them into the component's folder of the saved pipeline and `from_disk` reads them
+    back, so a packaged pipeline carries its own knowledge. Parsed forms are cached per lexicon.
+    """
 
-@cache
-def surnames() -> frozenset[str]:
-    return word_set("surnames.txt")
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = dict(texts)
+        self._parsed: dict[tuple, object] = {}
 
+    @classmethod
+    def read(cls, folder: Path, names: Iterable[str]) -> Lexicon:
+        return cls({name: (Path(folder) / name).read_text(encoding="utf-8") for name in names})
 
-@cache
-def titles() -> LongestMatcher:
-    return LongestMatcher(read_lines("titles.txt"))
+    def write(self, folder: Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in sorted(self.texts.items()):
+            (folder / name).write_text(text, encoding="utf-8")
 
+    def _cached(self, key: tuple, make):
+        value = self._parsed.get(key)
+        if value is None:
+            value = self._parsed[key] = make()
+        return value
 
-@cache
-def industries() -> frozenset[str]:
-    return word_set("industries.txt")
+    def lines(self, name: str) -> list[str]:
+        """Non-empty, non-comment lines of the file, in file order."""
+        return self._cached(("lines", name), lambda: datafiles.parse_lines(self.texts[name]))
+
+    def table(self, name: str) -> list[list[str]]:
+        return [line.split("\t") for line in self.lines(name)]
+
+    def words(self, name: str) -> frozenset[str]:
+        return self._cached(("words", name), lambda: frozenset(self.lines(name)))
+
+    def matcher(self, *names: str) -> LongestMatcher:
+        """A LongestMatcher of the words of one or more files."""
+        return self._cached(
+            ("matcher", names), lambda: LongestMatcher(w for n in names for w in self.lines(n))
+        )
+
+    def __getstate__(self) -> dict:
+        return {"texts": self.texts}  # parsed forms are rebuilt where needed (worker processes)
+
+    def __setstate__(self, state: dict) -> None:
+        self.texts, self._parsed = state["texts"], {}

@@ -14,24 +14,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
+from plankg.graph.model import EntityKey, Level, NodeType, Post
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.model import EntityKey, Level, NodeType, Post
-
+from .component import KnowledgeComponent
 from .facts import Mention, text_of
-from .lexicon import read_table, surnames, titles, word_set
+from .lexicon import Lexicon, LongestMatcher
+from .text import CJK
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 NOT_NAME_CHARS = set(
     "的了在和与及等是为对从到向把被将也都又就还但而并或且之其这那我你他她它们个年月日市区县镇乡省"
 )
 # surnames that are far more often function words right after a title (委员和列席会议的同志)
 FUNCTION_SURNAMES = set("和与同向于从对把被将也都就还而并在及")
-NOT_POSTS = ("领导", "同志")
+NOT_POSTS = ("领导", "同志")  # 市领导张三, 李四同志: a name follows, but no post
 NOT_POST_AT = re.compile(f"(?=({'|'.join(NOT_POSTS)}))")
+CHAIN_STOPS = '，,。；;：:！？!?\n（(“”"'  # a chain of posts never runs over these
 LEVEL_CHARS = {
     "省": Level.PROVINCE,
     "市": Level.CITY,
@@ -49,49 +49,53 @@ ORG_BODY = re.compile(
     r"宣传部|组织部|统战部|办公室|局|厅))(.+)$"
 )
 OWN_BODY = ("委", "政府", "党委", "党工委")
+STEM_SUFFIXES = ("街道", "自治区", "自治州", "自治县", "省", "市", "区", "县", "镇", "乡", "旗", "盟")
 
 
-@cache
-def name_char_odds() -> dict[str, tuple[int, int]]:
-    return {row[0]: (int(row[1]), int(row[2])) for row in read_table("name_chars.tsv")}
+class PersonNames:
+    """Chinese personal names: a surname from the surname list plus one or two characters.
 
+    Whether a second given-name character still belongs to the name is decided from how often it
+    ends names versus follows them in a person-name corpus (name_chars.tsv); a "name" that is an
+    ordinary word (书记强调 -> 强调) is not one."""
 
-def name_at(text: str, i: int) -> str | None:
-    """A personal name starting at i, or None."""
-    names = surnames()
-    family = (
-        text[i : i + 2]
-        if text[i : i + 2] in names
-        else (text[i] if i < len(text) and text[i] in names else None)
-    )
-    if not family or len(family) > 2 or family in FUNCTION_SURNAMES:
-        return None
-    j = i + len(family)
-    given = ""
-    odds = name_char_odds()
-    for k in range(2 if len(family) == 1 else 2):
-        if j + k >= len(text):
-            break
-        ch = text[j + k]
-        if not CJK.match(ch) or ch in NOT_NAME_CHARS:
-            break
-        if k == 1:
-            in_name, after = odds.get(ch, (1, 0))
-            if after > in_name:
+    files = ("surnames.txt", "name_chars.tsv", "common_words.txt")
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.surnames = lexicon.words("surnames.txt")
+        self.odds = {row[0]: (int(row[1]), int(row[2])) for row in lexicon.table("name_chars.tsv")}
+        self.common = lexicon.words("common_words.txt")
+
+    def at(self, text: str, i: int) -> str | None:
+        """A personal name starting at i, or None."""
+        names = self.surnames
+        family = (
+            text[i : i + 2]
+            if text[i : i + 2] in names
+            else (text[i] if i < len(text) and text[i] in names else None)
+        )
+        if not family or len(family) > 2 or family in FUNCTION_SURNAMES:
+            return None
+        j = i + len(family)
+        given = ""
+        for k in range(2):  # given names have one or two characters
+            if j + k >= len(text):
                 break
-        given += ch
-    if not given:
-        return None
-    common = common_words()
-    name = family + given
-    if name in common or (len(name) == 3 and name[:2] in common and len(family) == 1):
-        name = name[:2] if len(name) == 3 and name[:2] not in common else None
-    return name
-
-
-@cache
-def common_words() -> frozenset[str]:
-    return word_set("common_words.txt")
+            ch = text[j + k]
+            if not CJK.match(ch) or ch in NOT_NAME_CHARS:
+                break
+            if k == 1:
+                in_name, after = self.odds.get(ch, (1, 0))
+                if after > in_name:
+                    break
+            given += ch
+        if not given:
+            return None
+        common = self.common
+        name = family + given
+        if name in common or (len(name) == 3 and name[:2] in common and len(family) == 1):
+            name = name[:2] if len(name) == 3 and name[:2] not in common else None
+        return name
 
 
 @dataclass
@@ -100,69 +104,99 @@ class PostPhrase:
     start: int
 
 
-class OfficialRecognizer:
-    def __init__(self) -> None:
-        self.titles = titles()
+class OfficialRecognizer(KnowledgeComponent):
+    """Officials: a chain of posts (body + office, joined by 、) followed by a personal name."""
 
-    def __call__(self, doc: Doc) -> Doc:
+    files = ("titles.txt", *PersonNames.files)
+
+    def __init__(self, name: str, max_chain_chars: int) -> None:
+        super().__init__(name)
+        self.max_chain_chars = max_chain_chars
+
+    def prepare(self, lexicon: Lexicon) -> None:
+        self.titles: LongestMatcher = lexicon.matcher("titles.txt")
+        self.names = PersonNames(lexicon)
+
+    def annotate(self, doc: Doc) -> Doc:
         text = text_of(doc)
         mentions = doc._.mentions if doc._.mentions is not None else []
+        district_at = self.districts_by_start(mentions)
         found: list[Mention] = []
+        i = 0
+        for end in self.title_ends(text):
+            if end < i or end >= len(text):
+                continue
+            i = j = end
+            while j < len(text) and text[j] in " \u3000":
+                j += 1
+            name = self.names.at(text, j)
+            if not name:
+                continue
+            chain_start = self.chain_start(text, i)
+            posts = [
+                resolve_post(p.text, p.start, self.innermost(district_at, p.start))
+                for p in self.split_posts(text[chain_start:i], chain_start)
+            ]
+            titled = [
+                Mention(
+                    j, j + len(name), NodeType.OFFICIAL, name, source="title+name", attrs={"posts": posts}
+                )
+            ]
+            titled += self.listed_after(text, j + len(name), posts)
+            found += titled
+            i = titled[-1].end
+        found += self.untitled_mentions(text, found)
+        doc._.mentions = mentions + found
+        return doc
+
+    # -- rules ----------------------------------------------------------------------------------
+    def title_ends(self, text: str) -> list[int]:
+        """Where a name may start: right after a title (区委书记), 领导 or 同志."""
+        ends = {end for end, _ in self.titles.ends(text)}
+        ends.update(m.end(1) for m in NOT_POST_AT.finditer(text))
+        return sorted(ends)
+
+    def listed_after(self, text: str, k: int, posts: list[Post]) -> list[Mention]:
+        """Names listed after the same title share its posts: 市领导蒋鸿、张远梅."""
+        out = []
+        while k < len(text) - 1 and text[k] == "、":
+            other = self.names.at(text, k + 1)
+            if not other:
+                break
+            out.append(
+                Mention(
+                    k + 1,
+                    k + 1 + len(other),
+                    NodeType.OFFICIAL,
+                    other,
+                    source="title+name",
+                    attrs={"posts": posts},
+                )
+            )
+            k += 1 + len(other)
+        return out
+
+    @staticmethod
+    def untitled_mentions(text: str, found: list[Mention]) -> list[Mention]:
+        """Later mentions of the same people without a title (林则安表示)."""
+        taken = {(m.start, m.end) for m in found}
+        out = []
+        for name in {m.text for m in found}:
+            for m in re.finditer(re.escape(name), text):
+                if (m.start(), m.end()) not in taken:
+                    out.append(Mention(m.start(), m.end(), NodeType.OFFICIAL, name, source="known-name"))
+        return out
+
+    @staticmethod
+    def districts_by_start(mentions: list[Mention]) -> dict[int, Mention]:
+        """The longest District mention starting at each offset."""
         district_at: dict[int, Mention] = {}
         for m in mentions:
             if m.label == NodeType.DISTRICT and (
                 m.start not in district_at or len(m.text) > len(district_at[m.start].text)
             ):
                 district_at[m.start] = m
-        # a name can only follow a title (or 领导, 同志): visit just the positions where one ends
-        post_ends = {end for end, _ in self.titles.ends(text)}
-        post_ends.update(m.end(1) for m in NOT_POST_AT.finditer(text))
-        i = 0
-        for end in sorted(post_ends):
-            if end < i or end >= len(text):
-                continue
-            i = j = end
-            while j < len(text) and text[j] in " \u3000":
-                j += 1
-            name = name_at(text, j)
-            if not name:
-                continue
-            chain_start = self.chain_start(text, i)
-            chain = text[chain_start:i]
-            posts = [
-                resolve_post(p.text, p.start, self.innermost(district_at, p.start))
-                for p in self.split_posts(chain, chain_start)
-            ]
-            found.append(
-                Mention(j, j + len(name), NodeType.OFFICIAL, name, source="title+name", attrs={"posts": posts})
-            )
-            # names listed after the same title: 市领导蒋鸿、张远梅
-            k = j + len(name)
-            while k < len(text) - 1 and text[k] == "、":
-                other = name_at(text, k + 1)
-                if not other:
-                    break
-                found.append(
-                    Mention(
-                        k + 1,
-                        k + 1 + len(other),
-                        NodeType.OFFICIAL,
-                        other,
-                        source="title+name",
-                        attrs={"posts": posts},
-                    )
-                )
-                k += 1 + len(other)
-            i = k
-        # later mentions of the same people without a title
-        known = {m.text for m in found}
-        taken = {(m.start, m.end) for m in found}
-        for name in known:
-            for m in re.finditer(re.escape(name), text):
-                if (m.start(), m.end()) not in taken:
-                    found.append(Mention(m.start(), m.end(), NodeType.OFFICIAL, name, source="known-name"))
-        doc._.mentions = mentions + found
-        return doc
+        return district_at
 
     @staticmethod
     def innermost(district_at: dict[int, Mention], pos: int) -> Mention | None:
@@ -173,25 +207,24 @@ class OfficialRecognizer:
         return m
 
     def chain_start(self, text: str, title_end: int) -> int:
-        """Walk left over post phrases joined by 、 until punctuation or a non-post word."""
+        """Walk left over post phrases joined by 、 until punctuation, a blank or the length limit."""
         start = title_end
         while start > 0:
             ch = text[start - 1]
-            if ch in '，,。；;：:！？!?\n（(“”"' or ch.isspace():
+            if ch in CHAIN_STOPS or ch.isspace():
                 break
             start -= 1
-            if title_end - start > 40:
+            if title_end - start > self.max_chain_chars:
                 break
         return start
 
-    def split_posts(self, chain: str, offset: int) -> list[PostPhrase]:
+    @staticmethod
+    def split_posts(chain: str, offset: int) -> list[PostPhrase]:
+        """The post phrases of a chain (广州市人大常委会副主任、天河区委书记), without the parts that
+        end in 领导 or 同志 (no post)."""
         posts, pos = [], 0
         for part in chain.split("、"):
-            # keep only the tail of a phrase that ends in a title (drop leading verbs like 出席)
-            if any(part.endswith(n) for n in NOT_POSTS):
-                pos += len(part) + 1
-                continue
-            if self.titles.ending_at(part, len(part)) or part:
+            if part and not part.endswith(NOT_POSTS):
                 posts.append(PostPhrase(part, offset + pos))
             pos += len(part) + 1
         return posts
@@ -230,12 +263,18 @@ def resolve_post(post: str, post_start: int, district_at_start: Mention | None) 
 def _stem(m: Mention) -> str:
     """天河区 -> 天河: the part of a division name before its level suffix."""
     name = m.text
-    for suffix in ("街道", "自治区", "自治州", "自治县", "省", "市", "区", "县", "镇", "乡", "旗", "盟"):
+    for suffix in STEM_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name
 
 
-@Language.factory("plankg_officials")
-def make_officials(nlp: Language, name: str) -> OfficialRecognizer:
-    return OfficialRecognizer()
+@Language.factory(
+    "plankg_officials",
+    assigns=["doc._.mentions"],
+    requires=["doc._.mentions"],
+    default_config={"max_chain_chars": 40},
+)
+def make_officials(nlp: Language, name: str, max_chain_chars: int) -> OfficialRecognizer:
+    """max_chain_chars: how far left of a title a chain of posts is read."""
+    return OfficialRecognizer(name, max_chain_chars)

@@ -8,78 +8,91 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from plankg.graph.divisions import divisions
+from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relation
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.divisions import divisions
-from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relation
-
+from .component import KnowledgeComponent
+from .context import main_district
+from .dates import day_in
 from .facts import Link, Mention, text_of
-from .lexicon import read_lines
-
-DAY = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+from .lexicon import Lexicon
 
 
-class RelationLinker:
-    def __init__(self) -> None:
-        self.speech = tuple(read_lines("speech_verbs.txt"))
+class RelationLinker(KnowledgeComponent):
+    """Links between the mentions of one document: part_of, has_platform / has_project /
+    develops_industry (owners), holds_post, held_event and spoke_at, each with its sentence."""
+
+    files = ("speech_verbs.txt",)
+
+    def __init__(self, name: str, organiser_gap_chars: int, speech_window_chars: int) -> None:
+        super().__init__(name)
+        self.organiser_gap_chars = organiser_gap_chars
+        self.speech_window_chars = speech_window_chars
         self.index = divisions()
 
-    def __call__(self, doc: Doc) -> Doc:
+    def prepare(self, lexicon: Lexicon) -> None:
+        self.speech = tuple(lexicon.lines("speech_verbs.txt"))
+
+    def annotate(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
         text = text_of(doc)
         focus = doc._.focus or {}
         sents = list(doc.sents)
-        rels: list[Link] = []
-
         starts = [s.start_char for s in sents]
 
         def sentence_of(pos: int):
             return sents[max(0, bisect_right(starts, pos) - 1)]
 
         districts = [m for m in mentions if m.label == NodeType.DISTRICT]
-        rels += self.part_of(doc, districts, sentence_of, focus)
         zones = doc._.zones or set()
-        units = [
+        units = [  # in text order
             m
             for m in mentions
             if m.label == NodeType.DISTRICT or (m.label == NodeType.PLATFORM and m.canonical in zones)
         ]
-        unit_ends = [u.end for u in units]  # units are in text order
-        events: list[tuple[Mention, object]] = []
-        sections = doc._.sections or []
         named = {d.attrs.get("code") for d in districts}
+        rels: list[Link] = self.part_of(doc, districts, sentence_of, focus)
+        events: list[tuple[Mention, object]] = []
         for m in mentions:
             sent = sentence_of(m.start)
             here = focus.get(sent.start_char)
             if m.label in OWNER_RELATION:
-                owner = self.owner(m, districts, named=named) or here
-                if owner == m.key:  # a zone is owned by the district it is named after, or the document's
-                    owner = self.owner(m, districts, zone=True, named=named) or self.main_unit(districts)
-                if owner:
-                    rels.append(
-                        Link(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char)
-                    )
+                rels += self.ownership(m, sent, here, districts, named)
             elif m.label == NodeType.OFFICIAL and m.attrs.get("posts"):
                 rels += self.posts(m, sent, here, districts)
             elif m.label == NodeType.EVENT:
-                organiser = self.organiser(text, m, units, unit_ends, sent) or here
-                attrs = {}
-                day = DAY.search(text, sent.start_char, sent.end_char)  # in sent.text
-                if day and doc._.year:
-                    year = int(day.group(1)) if day.group(1) else doc._.year
-                    try:
-                        attrs["date"] = f"{year:04d}-{int(day.group(2)):02d}-{int(day.group(3)):02d}"
-                    except ValueError:
-                        pass
-                if organiser:
-                    rels.append(
-                        Link(organiser, Relation.HELD_EVENT, m.key, sent.start_char, sent.end_char, attrs)
-                    )
+                rels += self.held_event(text, m, sent, here, units, doc._.year)
                 events.append((m, sent))
-        rels += self.spoke_at(text, mentions, events, sentence_of, sections)
+        rels += self.spoke_at(text, mentions, events, sentence_of, doc._.sections or [])
         doc._.relations = rels
         return doc
+
+    def ownership(self, m: Mention, sent, here, districts: list[Mention], named: set) -> list[Link]:
+        """The district a platform, project or industry belongs to: the one its name starts with
+        (天河智慧城 -> 天河区), else the unit in focus. A zone in focus of its own is owned by the
+        district it is named after (武汉经开区 -> 武汉市), or the document's main district."""
+        owner = self.owner(m, districts, named=named) or here
+        if owner == m.key:
+            owner = self.owner(m, districts, zone=True, named=named) or self.main_unit(districts)
+        if not owner:
+            return []
+        return [Link(owner, OWNER_RELATION[m.label], m.key, sent.start_char, sent.end_char)]
+
+    def held_event(
+        self, text: str, m: Mention, sent, here, units: list[Mention], year: int | None
+    ) -> list[Link]:
+        """Who convened a meeting: the unit written just before it in its clause (广州市委召开…),
+        else the unit in focus; its date is the day the sentence gives."""
+        organiser = self.organiser(text, m, units, sent) or here
+        if not organiser:
+            return []
+        attrs = {}
+        day = day_in(text, sent.start_char, sent.end_char, year) if year else None
+        if day:
+            attrs["date"] = day
+        return [Link(organiser, Relation.HELD_EVENT, m.key, sent.start_char, sent.end_char, attrs)]
 
     # -- part_of ----------------------------------------------------------------------
     def part_of(self, doc: Doc, districts: list[Mention], sentence_of, focus) -> list[Link]:
@@ -137,8 +150,6 @@ class RelationLinker:
 
     @staticmethod
     def main_unit(districts: list[Mention]) -> EntityKey | None:
-        from .context import main_district
-
         main = main_district(districts)
         return main.key if main else None
 
@@ -186,21 +197,24 @@ class RelationLinker:
         return here
 
     # -- held_event / spoke_at -------------------------------------------------------------
-    def organiser(
-        self, text: str, event: Mention, districts: list[Mention], ends: list[int], sent
-    ) -> EntityKey | None:
-        before = districts[bisect_left(ends, sent.start_char) : bisect_right(ends, event.start)]
+    def organiser(self, text: str, event: Mention, units: list[Mention], sent) -> EntityKey | None:
+        """The unit just before the event in its clause, with at most a few characters between;
+        of several joined units (广州市委、市政府召开) the first of the clause."""
+        ends = [u.end for u in units]
+        before = units[bisect_left(ends, sent.start_char) : bisect_right(ends, event.start)]
         if not before:
             return None
         last = before[-1]
         gap = text[last.end : event.start]
-        if len(gap) <= 12 and not re.search(r"[，,。；;]", gap):
+        if len(gap) <= self.organiser_gap_chars and not re.search(r"[，,。；;]", gap):
             # 广州市委、市政府召开: the first district of the clause convenes
             clause = [d for d in before if not re.search(r"[，,。；;]", text[d.end : event.start])]
             return (clause[-1] if clause else last).key
         return None
 
     def spoke_at(self, text: str, mentions: list[Mention], events, sentence_of, sections) -> list[Link]:
+        """An official followed closely by a speech verb (讲话, 主持) spoke at the events of the same
+        sentence, else at the last event before, else at the first of the section."""
         out, seen = [], set()
         if not events:
             return out
@@ -208,7 +222,7 @@ class RelationLinker:
             if m.label != NodeType.OFFICIAL:
                 continue
             sent = sentence_of(m.start)
-            after = text[m.end : min(sent.end_char, m.end + 16)]
+            after = text[m.end : min(sent.end_char, m.end + self.speech_window_chars)]
             if not any(v in after for v in self.speech):
                 continue
             section = next((x for x in sections if x.start <= m.start < x.end), None)
@@ -224,9 +238,18 @@ class RelationLinker:
         return out
 
 
-@Language.factory("plankg_relations")
-def make_relations(nlp: Language, name: str) -> RelationLinker:
-    return RelationLinker()
+@Language.factory(
+    "plankg_relations",
+    assigns=["doc._.relations"],
+    requires=["doc._.mentions", "doc._.focus", "doc._.zones", "doc._.sections"],
+    default_config={"organiser_gap_chars": 12, "speech_window_chars": 16},
+)
+def make_relations(
+    nlp: Language, name: str, organiser_gap_chars: int, speech_window_chars: int
+) -> RelationLinker:
+    """organiser_gap_chars: the most characters between an organiser and its meeting's name;
+    speech_window_chars: how soon after an official's name a speech verb must come."""
+    return RelationLinker(name, organiser_gap_chars, speech_window_chars)
 
 
 __all__ = ["RelationLinker"]

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from plankg.graph.model import NodeType
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
-
-from plankg.graph.model import NodeType
 
 from .facts import Mention
 
@@ -30,7 +29,8 @@ PRIORITY = {
 def choose(mentions: list[Mention]) -> list[Mention]:
     # officials first: a title + surname + name pattern is more reliable than any suffix grammar
     ranked = sorted(
-        mentions, key=lambda m: (m.label != NodeType.OFFICIAL, -(m.end - m.start), PRIORITY.get(m.label, 9), m.start)
+        mentions,
+        key=lambda m: (m.label != NodeType.OFFICIAL, -(m.end - m.start), PRIORITY.get(m.label, 9), m.start),
     )
     taken: list[Mention] = []
     used = bytearray()
@@ -69,6 +69,8 @@ def split_at(doc: Doc, boundaries: set[int]) -> Doc:
 
 
 class MentionResolver:
+    """Keeps one reading of overlapping mentions and exposes them as `doc.ents`."""
+
     def __call__(self, doc: Doc) -> Doc:
         kept = choose(doc._.mentions or [])
         doc._.mentions = kept
@@ -78,6 +80,11 @@ class MentionResolver:
         return doc
 
 
-@Language.factory("plankg_resolve")
+@Language.factory(
+    "plankg_resolve",
+    assigns=["doc.ents", "doc._.mentions"],
+    requires=["doc._.mentions"],
+    retokenizes=True,
+)
 def make_resolver(nlp: Language, name: str) -> MentionResolver:
     return MentionResolver()

@@ -36,21 +36,22 @@ import warnings
 from pathlib import Path
 
 import spacy
+from plankg.graph.model import NodeType
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.model import NodeType
-
+from .component import KnowledgeComponent
 from .facts import Mention, text_of
-from .lexicon import LongestMatcher, read_lines, titles
+from .lexicon import Lexicon, LongestMatcher
+from .text import CJK, SENT_OR_LINE_END, sentence_around
 
 MODELS_DIR = Path(__file__).parent / "models"
-DEFAULT_MODEL = "statistical_ner"
+MODEL_FOLDER = "model"  # the inner model's folder inside the component's folder of a saved pipeline
+# where a pipeline being built takes the inner model from: the one inside the shipped pipeline
+SHIPPED_MODEL = MODELS_DIR / "plankg_zh" / "plankg_statistical" / MODEL_FOLDER
 # labels whose statistical mentions are used; chosen by the dev ablation (see above)
 DEFAULT_LABELS = ["Person"]
 PERSON_LABELS = ("Person", NodeType.OFFICIAL)
-CJK = re.compile(r"[\u4e00-\u9fff]")
-SENT_END = set("。！？!?；;\n")
 CONTEXT = 10  # characters of context on each side (the CNN sees 4, the NER state a few more)
 # words that make a nearby name a reporter's, a photographer's or a company executive's
 NOT_OFFICIAL = (
@@ -76,50 +77,61 @@ NOT_OFFICIAL = (
 )
 
 
-def model_path(model: str) -> Path:
-    """A model name under nlp/models, or a path."""
-    path = Path(model)
-    return path if path.is_absolute() else MODELS_DIR / path
-
-
-def available(model: str = DEFAULT_MODEL) -> bool:
+def available(model: Path = SHIPPED_MODEL) -> bool:
     """True when the trained statistical model is installed."""
-    return (model_path(model) / "config.cfg").exists()
+    return (Path(model) / "config.cfg").exists()
 
 
-class StatisticalRecognizer:
-    def __init__(self, model: str, labels: list[str], enabled: bool, window: int) -> None:
+class StatisticalRecognizer(KnowledgeComponent):
+    files = ("titles.txt", "speech_verbs.txt", "generic_names.txt")
+
+    def __init__(self, name: str, labels: list[str], enabled: bool, window: int) -> None:
+        super().__init__(name)
         self.labels = set(labels)
         self.enabled = enabled and bool(self.labels)
         self.window = window
         self.inner: Language | None = None
-        if self.enabled:
-            path = model_path(model)
-            if (path / "config.cfg").exists():
-                self.inner = spacy.load(path)
-            else:
-                warnings.warn(f"plankg_statistical: no model at {path}; the layer is off", stacklevel=2)
-                self.enabled = False
-        self.cues = LongestMatcher([*titles().words, *read_lines("speech_verbs.txt")])
+
+    def initialize(
+        self, get_examples=None, *, nlp=None, data_dir: str | None = None, model: str | None = None
+    ) -> None:
+        """Read the data files and the inner model (`model`: a trained model's folder, by default
+        the one inside the shipped pipeline; `[initialize.components.plankg_statistical]`)."""
+        super().initialize(get_examples, nlp=nlp, data_dir=data_dir)
+        self.load_inner(Path(model) if model else SHIPPED_MODEL)
+
+    def load_inner(self, path: Path) -> None:
+        if not self.enabled:
+            return
+        if (path / "config.cfg").exists():
+            self.inner = spacy.load(path)
+        else:
+            warnings.warn(f"plankg_statistical: no model at {path}; the layer is off", stacklevel=2)
+            self.enabled = False
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if self.inner is not None:
+            self.inner.to_disk(Path(path) / MODEL_FOLDER)
+
+    def from_disk(self, path: str | Path, *, exclude=()) -> StatisticalRecognizer:
+        super().from_disk(path, exclude=exclude)
+        self.load_inner(Path(path) / MODEL_FOLDER)
+        return self
+
+    def prepare(self, lexicon: Lexicon) -> None:
+        speech = lexicon.lines("speech_verbs.txt")
+        self.cues = LongestMatcher([*lexicon.lines("titles.txt"), *speech])
         # where the model reads: a titled name is the rules' (区委书记林则安), so what is left for
         # the model is a name next to a speech verb without a title (林则安表示)
-        self.readings = LongestMatcher(read_lines("speech_verbs.txt"))
+        self.readings = LongestMatcher(speech)
         self.vetoes = LongestMatcher(NOT_OFFICIAL)
-        self.generic = set(read_lines("generic_names.txt"))
+        self.generic = lexicon.words("generic_names.txt")
 
     # -- guards ---------------------------------------------------------------------------------
-    def sentence_bounds(self, text: str, start: int, end: int) -> tuple[int, int]:
-        lo = start
-        while lo > 0 and text[lo - 1] not in SENT_END:
-            lo -= 1
-        hi = end
-        while hi < len(text) and text[hi] not in SENT_END:
-            hi += 1
-        return lo, hi
-
     def near(self, matcher: LongestMatcher, text: str, start: int, end: int) -> bool:
         """A word of `matcher` within `window` characters of [start, end), in the same sentence."""
-        lo, hi = self.sentence_bounds(text, start, end)
+        lo, hi = sentence_around(text, start, end)
         lo, hi = max(lo, start - self.window), min(hi, end + self.window)
         for i in range(lo, hi):
             if start <= i < end:
@@ -152,7 +164,7 @@ class StatisticalRecognizer:
         spans: list[list[int]] = []
         for i, word in self.readings.starts(text):
             reach = max(0, i - self.window - CONTEXT)  # nothing before this is read
-            sent_start = max((text.rfind(end, reach, i) for end in SENT_END), default=-1) + 1
+            sent_start = max((text.rfind(end, reach, i) for end in SENT_OR_LINE_END), default=-1) + 1
             slot = max(sent_start, i - self.window)
             if speakers is not None and slot < i and any(speakers[slot:i]):
                 continue
@@ -160,7 +172,7 @@ class StatisticalRecognizer:
             while lo < i and text[lo].isspace():  # the model never saw leading blanks
                 lo += 1
             hi = i + len(word) + self.window + CONTEXT
-            stop = next((k for k in range(i, min(hi, len(text))) if text[k] in SENT_END), None)
+            stop = next((k for k in range(i, min(hi, len(text))) if text[k] in SENT_OR_LINE_END), None)
             hi = min(hi, len(text)) if stop is None else stop + 1
             if spans and lo <= spans[-1][1]:
                 spans[-1][1] = max(spans[-1][1], hi)
@@ -168,7 +180,7 @@ class StatisticalRecognizer:
                 spans.append([lo, hi])
         return [(lo, text[lo:hi]) for lo, hi in spans]
 
-    def __call__(self, doc: Doc) -> Doc:
+    def annotate(self, doc: Doc) -> Doc:
         if not self.enabled or self.inner is None:
             return doc
         text = text_of(doc)
@@ -201,7 +213,12 @@ class StatisticalRecognizer:
                 if not any(taken[m.start() : m.end()]):
                     found.append(
                         Mention(
-                            m.start(), m.end(), NodeType.OFFICIAL, name, source="statistical", attrs={"posts": []}
+                            m.start(),
+                            m.end(),
+                            NodeType.OFFICIAL,
+                            name,
+                            source="statistical",
+                            attrs={"posts": []},
                         )
                     )
                     for i in range(m.start(), m.end()):
@@ -212,9 +229,12 @@ class StatisticalRecognizer:
 
 @Language.factory(
     "plankg_statistical",
-    default_config={"model": DEFAULT_MODEL, "labels": DEFAULT_LABELS, "enabled": True, "window": 6},
+    assigns=["doc._.mentions"],
+    requires=["doc._.mentions"],
+    default_config={"labels": DEFAULT_LABELS, "enabled": True, "window": 6},
 )
 def make_statistical(
-    nlp: Language, name: str, model: str, labels: list[str], enabled: bool, window: int
+    nlp: Language, name: str, labels: list[str], enabled: bool, window: int
 ) -> StatisticalRecognizer:
-    return StatisticalRecognizer(model, labels, enabled, window)
+    """labels: the model labels used; window: how near a title or speech verb a name must be."""
+    return StatisticalRecognizer(name, labels, enabled, window)

@@ -13,21 +13,22 @@ document date; status from tense cues (力争 vs 完成了, a past year).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import cn2an
+from plankg.graph.model import Comparator, EntityKey, NodeType, Status
+from plankg.graph.quantity import scale_words
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.model import Comparator, NodeType, Status
-from plankg.graph.quantity import scale_words
-
-from .facts import TargetFact, text_of
-from .lexicon import LongestMatcher, SpanCover, read_lines, read_table
-from .structure import plan_period
+from .component import KnowledgeComponent
+from .dates import CURRENT_YEAR, NO_YEAR, PLAN, RELATIVE_YEAR, YEAR_IN, plan_period
+from .facts import Mention, TargetFact, text_of
+from .lexicon import Lexicon, LongestMatcher, SpanCover
+from .text import CJK
 
 SCALES = "|".join(scale_words())  # 万亿|千亿|百亿|亿|千万|百万|万|千
 CN_NUM = "零一二两三四五六七八九十百千"
-CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
 GROWTH = ("同比增长", "比上年增长", "增长", "增速", "增幅", "同比增加", "增加")
 LEAD_WORDS = (
@@ -116,12 +117,8 @@ ENUMERATOR = re.compile(
     r"(?:^|(?<=[\s。；;，,]))?(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[、.．])(?!\d)"
 )
 ACHIEVED = ("成功争取", "争取到", "已争取")
-YEAR_IN = re.compile(r"(到|至)?\s*((?:19|20)\d\d)\s*(?:年(?!\d)|(?=[:：]))")
-REL_YEAR = {"今年": 0, "本年": 0, "明年": 1, "去年": -1, "上年": -1, "过去一年": -1, "上一年": -1}
 QUOTED_SPAN = re.compile(r"“[^”]*”")
-CURRENT_YEAR = ("全年", "这一年", "年内", "当年")  # the year under discussion
-NULL_YEAR = re.compile(r"(今后|未来)[一二三四五两]年|[一二三四五两]年内|力争[一二三四五两]年")
-PLAN = re.compile(r"十([一二三四五六七八九])五")
+HEADING_MARKS = ("■", "#")  # a marked heading line states no figures of its own
 
 
 def _number(text: str) -> float | None:
@@ -133,103 +130,171 @@ def _number(text: str) -> float | None:
         return None
 
 
-class TargetExtractor:
-    def __init__(self) -> None:
-        units = sorted(read_lines("units.txt"), key=len, reverse=True)
+@dataclass
+class Clause:
+    """Where the figures of a sentence stand: the clause being read and the last indicator (a
+    growth rate 增长18% belongs to the indicator before it)."""
+
+    start: int
+    previous_indicator: str = ""
+
+
+@dataclass
+class SentenceContext:
+    """What a sentence's figures share: its bounds, subject, year and tense."""
+
+    start: int
+    end: int
+    subject: EntityKey | None
+    running_year: int | None
+    mode: Status
+
+
+class TargetExtractor(KnowledgeComponent):
+    files = ("units.txt", "left_breakers.txt", "comparators.tsv")
+
+    def __init__(self, name: str, category_chars: int) -> None:
+        super().__init__(name)
+        self.category_chars = category_chars
+
+    def prepare(self, lexicon: Lexicon) -> None:
+        units = sorted(lexicon.lines("units.txt"), key=len, reverse=True)
         unit_alt = "|".join(re.escape(u) for u in units)
         self.figure = re.compile(
             rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)\s*(?P<unit>(?:{SCALES})?(?:{unit_alt})|(?:{SCALES}))"
         )
         self.verbs = LongestMatcher(
-            [*read_lines("left_breakers.txt"), *LEAD_WORDS, "吸引", "成功", "拥有", "新上"]
+            [*lexicon.lines("left_breakers.txt"), *LEAD_WORDS, "吸引", "成功", "拥有", "新上"]
         )
-        rows = read_table("comparators.tsv")
+        rows = lexicon.table("comparators.tsv")
         self.before = sorted(
             ((w, Comparator(c)) for w, c, pos in rows if pos == "before"), key=lambda x: -len(x[0])
         )
-        self.after = sorted(((w, Comparator(c)) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0]))
-
-    def __call__(self, doc: Doc) -> Doc:
-        text = text_of(doc)
-        doc_year = doc._.year
-        focus = doc._.focus or {}
-        names = [m for m in (doc._.mentions or []) if m.label in (NodeType.PLATFORM, NodeType.PROJECT)]
-        inside = SpanCover((m.start, m.end) for m in (doc._.mentions or []) if m.label != NodeType.DISTRICT)
-        places = tuple(
-            sorted({m.text for m in (doc._.mentions or []) if m.label == NodeType.DISTRICT}, key=len, reverse=True)
+        self.after = sorted(
+            ((w, Comparator(c)) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0])
         )
-        mode = Status.ACTUAL  # news reports results unless a plan is announced
-        running_year = None
+        self.category = re.compile(rf"[^，,；;。：:、\n等（(]{{1,{self.category_chars}}}")
+
+    def annotate(self, doc: Doc) -> Doc:
+        text = text_of(doc)
+        mentions = doc._.mentions or []
+        focus = doc._.focus or {}
+        names = [m for m in mentions if m.label in (NodeType.PLATFORM, NodeType.PROJECT)]
+        inside = SpanCover((m.start, m.end) for m in mentions if m.label != NodeType.DISTRICT)
+        places = tuple(
+            sorted({m.text for m in mentions if m.label == NodeType.DISTRICT}, key=len, reverse=True)
+        )
+        context = SentenceContext(
+            0, 0, None, None, Status.ACTUAL
+        )  # news reports results unless a plan is announced
         targets: list[TargetFact] = []
         for sent in doc.sents:
             s0, s1 = sent.start_char, sent.end_char
-            if text[s0:s1].strip().startswith(("■", "#")) or "\n" in text[max(0, s0 - 2) : s0] and False:
+            if text[s0:s1].strip().startswith(HEADING_MARKS):
                 continue
-            sent_text = text[s0:s1]
-            explicit = self.sentence_year(sent_text, doc_year)
-            if explicit is not None and re.search(rf"(到|至)\s*{explicit}\s*年", sent_text):
-                explicit = None
-            if explicit is not None:
-                running_year = explicit
-            subject = focus.get(s0)
-            if s0 > 0 and text[s0 - 1] == "\n" and not self.list_line(text, s0):
-                mode = self.section_mode(doc, s0)  # a new paragraph: the tense of its section
-            mode = self.tense(sent_text, weak=False) or mode  # weak cues (将, 要) speak for one sentence
-            previous_indicator = ""
-            clause_start = s0
-            for m in self.figure.finditer(sent_text):
-                start, end = s0 + m.start(), s0 + m.end()
-                value = _number(m.group("num"))
-                unit = m.group("unit")
-                if value is None or self.excluded(text, start, end, m.group("num"), unit, inside):
-                    continue
-                cstart = self.clause_start(text, start, s0)
-                if cstart > clause_start:
-                    clause_start = cstart
-                enumerated = ENUMERATOR.search(text, clause_start, start)
-                if enumerated:  # "...加快1.新质生产力加快培育 新增市场主体": a list item starts anew
-                    clause_start = enumerated.end()
-                before = text[clause_start:start]
-                comparator, before = self.comparator_before(before)
-                after_cmp, consumed = self.comparator_after(text, end)
-                comparator = after_cmp or comparator or Comparator.EQ
-                own = self.subject_entity(text, names, clause_start, start)
-                own_names = tuple(m.text for m in names if own and m.key == own)
-                indicator, growth, named_after = self.indicator(
-                    before, text, end + consumed, previous_indicator, own_names + places, unit
-                )
-                indicator = SYNONYMS.sub(lambda x: INDICATOR_SYNONYMS[x.group(0)], indicator)
-                if not indicator:
-                    clause_start = end + consumed
-                    continue
-                if unit in scale_words() and any(
-                    h in indicator for h in MONEY_HINTS
-                ):
-                    unit += "元"
-                clause_text = text[clause_start:start]
-                year = self.year(clause_text, sent_text, doc_year, running_year)
-                status = self.status(sent_text, year, doc_year, mode)
-                targets.append(
-                    TargetFact(
-                        own or subject,  # None: no subject in reach; dropped below
-                        indicator,
-                        value,
-                        unit,
-                        comparator,
-                        year,
-                        status,
-                        start,
-                        end,
-                        s0,
-                        s1,
-                    )
-                )
-                previous_indicator = (
-                    indicator[: -len("增速")] if growth and indicator != "增速" else indicator
-                )
-                clause_start = end + consumed + named_after
-        doc._.targets = [t for t in targets if t.subject is not None]
+            context = self.sentence_context(doc, text, s0, s1, focus.get(s0), context)
+            targets += self.sentence_targets(text, context, doc._.year, names, places, inside)
+        doc._.targets = [t for t in targets if t.subject is not None]  # None: no subject in reach
         return doc
+
+    def sentence_context(
+        self, doc: Doc, text: str, s0: int, s1: int, subject: EntityKey | None, previous: SentenceContext
+    ) -> SentenceContext:
+        """The sentence's year and tense, carried over from the sentences before: an explicit year
+        (2024年, not a deadline 到2027年) holds until the next; a new paragraph takes the tense of its
+        section, and a strong cue (力争, 已) sets it for what follows."""
+        sent_text = text[s0:s1]
+        running_year = previous.running_year
+        explicit = self.sentence_year(sent_text)
+        if explicit is not None and not re.search(rf"(到|至)\s*{explicit}\s*年", sent_text):
+            running_year = explicit
+        mode = previous.mode
+        if s0 > 0 and text[s0 - 1] == "\n" and not self.list_line(text, s0):
+            mode = self.section_mode(doc, s0)
+        mode = self.tense(sent_text, weak=False) or mode  # weak cues (将, 要) speak for one sentence
+        return SentenceContext(s0, s1, subject, running_year, mode)
+
+    def sentence_targets(
+        self,
+        text: str,
+        context: SentenceContext,
+        doc_year: int | None,
+        names: list[Mention],
+        places: tuple[str, ...],
+        inside: SpanCover,
+    ) -> list[TargetFact]:
+        """The figures of one sentence, read left to right: each a number with a unit, its
+        comparator from the words around it, its indicator from the text since the previous figure."""
+        s0, s1 = context.start, context.end
+        sent_text = text[s0:s1]
+        clause = Clause(s0)
+        out = []
+        for m in self.figure.finditer(sent_text):
+            start, end = s0 + m.start(), s0 + m.end()
+            value = _number(m.group("num"))
+            unit = m.group("unit")
+            if value is None or self.excluded(text, start, end, m.group("num"), unit, inside):
+                continue
+            target = self.figure_target(
+                text, clause, start, end, value, unit, context, doc_year, names, places
+            )
+            if target is not None:
+                out.append(target)
+        return out
+
+    def figure_target(
+        self,
+        text: str,
+        clause: Clause,
+        start: int,
+        end: int,
+        value: float,
+        unit: str,
+        context: SentenceContext,
+        doc_year: int | None,
+        names: list[Mention],
+        places: tuple[str, ...],
+    ) -> TargetFact | None:
+        """One figure as a target: the clause it stands in (a list item starts anew: 1.新增市场主体),
+        comparator, subject (a platform or project opening the clause, else the sentence's),
+        indicator, unit (亿 -> 亿元 for money), year and status. Advances `clause` past the figure."""
+        clause.start = max(clause.start, self.clause_start(text, start, context.start))
+        enumerated = ENUMERATOR.search(text, clause.start, start)
+        if enumerated:
+            clause.start = enumerated.end()
+        comparator, before = self.comparator_before(text[clause.start : start])
+        after_cmp, consumed = self.comparator_after(text, end)
+        comparator = after_cmp or comparator or Comparator.EQ
+        own = self.subject_entity(text, names, clause.start, start)
+        own_names = tuple(m.text for m in names if own and m.key == own)
+        indicator, growth, named_after = self.indicator(
+            before, text, end + consumed, clause.previous_indicator, own_names + places, unit
+        )
+        indicator = SYNONYMS.sub(lambda x: INDICATOR_SYNONYMS[x.group(0)], indicator)
+        if not indicator:
+            clause.start = end + consumed
+            return None
+        if unit in scale_words() and any(h in indicator for h in MONEY_HINTS):
+            unit += "元"
+        year = self.year(
+            text[clause.start : start], text[context.start : context.end], doc_year, context.running_year
+        )
+        status = self.status(text[context.start : context.end], year, doc_year, context.mode)
+        clause.previous_indicator = indicator[: -len("增速")] if growth and indicator != "增速" else indicator
+        clause.start = end + consumed + named_after
+        return TargetFact(
+            own or context.subject,
+            indicator,
+            value,
+            unit,
+            comparator,
+            year,
+            status,
+            start,
+            end,
+            context.start,
+            context.end,
+        )
 
     # -- pieces ---------------------------------------------------------------------------
     def excluded(self, text: str, start: int, end: int, num: str, unit: str, inside: SpanCover) -> bool:
@@ -260,12 +325,7 @@ class TargetExtractor:
     def clause_start(self, text: str, pos: int, floor: int) -> int:
         i = pos
         while i > floor and not CLAUSE_END.match(text[i - 1]):
-            if (
-                text[i - 1] == " "
-                and i - 2 >= floor
-                and CJK_CHAR.match(text[i - 2])
-                and CJK_CHAR.match(text[i])
-            ):
+            if text[i - 1] == " " and i - 2 >= floor and CJK.match(text[i - 2]) and CJK.match(text[i]):
                 break  # a space between two Chinese words separates items in scraped lists
             i -= 1
         return i
@@ -345,7 +405,7 @@ class TargetExtractor:
         return True
 
     def category_after(self, text: str, pos: int) -> str:
-        m = re.match(r"[^，,；;。：:、\n等（(]{1,16}", text[pos:])
+        m = self.category.match(text, pos)
         return m.group(0).strip() if m else ""
 
     def subject_entity(self, text: str, names, clause_start: int, pos: int):
@@ -358,13 +418,14 @@ class TargetExtractor:
                 return None
         return None
 
-    def sentence_year(self, sent: str, doc_year: int | None) -> int | None:
+    @staticmethod
+    def sentence_year(sent: str) -> int | None:
         """An explicit year (2024年,) that carries over to the sentences after it."""
         m = YEAR_IN.search(sent)
         return int(m.group(2)) if m else None
 
     def year(self, clause: str, sent: str, doc_year: int | None, running: int | None) -> int | None:
-        if NULL_YEAR.search(clause):
+        if NO_YEAR.search(clause):
             return None
         for scope in (clause, sent):
             plan = PLAN.search(scope)
@@ -373,7 +434,7 @@ class TargetExtractor:
             m = YEAR_IN.search(scope)
             if m:
                 return int(m.group(2))
-            for word, delta in REL_YEAR.items():
+            for word, delta in RELATIVE_YEAR.items():
                 if word in scope and doc_year:
                     return doc_year + delta
             if any(w in scope for w in CURRENT_YEAR) and (running or doc_year):
@@ -418,6 +479,12 @@ class TargetExtractor:
         return self.tense(sent) or mode
 
 
-@Language.factory("plankg_targets")
-def make_targets(nlp: Language, name: str) -> TargetExtractor:
-    return TargetExtractor()
+@Language.factory(
+    "plankg_targets",
+    assigns=["doc._.targets"],
+    requires=["doc._.mentions", "doc._.focus", "doc._.sections", "doc._.year", "token.is_sent_start"],
+    default_config={"category_chars": 16},
+)
+def make_targets(nlp: Language, name: str, category_chars: int) -> TargetExtractor:
+    """category_chars: the longest category read after a count (新建 5 个 -> 5 个 what)."""
+    return TargetExtractor(name, category_chars)

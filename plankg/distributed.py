@@ -26,7 +26,9 @@ PROCESS_BATCH = 4  # documents per nlp.pipe batch: small, so that every worker s
 
 
 def context(document: Document) -> DocumentContext:
-    return DocumentContext.of(document.doc_id, document.text, document.date, document.source, document.original)
+    return DocumentContext.of(
+        document.doc_id, document.text, document.date, document.source, document.original
+    )
 
 
 def analyse_in_processes(

@@ -16,8 +16,8 @@ from pathlib import Path
 import networkx as nx
 
 from plankg.graph.model import ENTITY_TYPES
-from plankg.graph.quantity import split_scale
 from plankg.graph.model import RELATIONS as GRAPH_RELATIONS
+from plankg.graph.quantity import split_scale
 
 RELATIONS = tuple(r for r in GRAPH_RELATIONS if r != "sets_target")  # targets are scored on their own
 QUOTES = "\"'“”‘’「」『』《》〈〉"

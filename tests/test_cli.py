@@ -15,9 +15,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
+from plankg.exports import entity_iri
 from rdflib import Graph
 
-from plankg.exports import entity_iri
 from plankg import sources
 from plankg.cli import cli
 

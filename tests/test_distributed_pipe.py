@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from plankg.nlp import workers
 from spacy.language import Language
 
 from plankg import distributed
-from plankg.nlp import workers
 from plankg.api import analyse, build
 from plankg.sources import Document, simplify
 

@@ -9,16 +9,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
-import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib import namespace as ns
-
 import plankg.exports as exports
-import plankg.exports.atomic
-import plankg.exports.graphml
+import pytest
 from plankg.exports import rdf as xrdf
 from plankg.exports import write_all, write_graphml, write_turtle
 from plankg.graph.model import NODE_TYPES, RELATIONS, node_id, target_id
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as ns
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"

@@ -16,15 +16,15 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import plankg.exports as exports
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from plankg.exports import rdf as xrdf
+from plankg.exports import units
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-import plankg.exports as exports
-from plankg.exports import rdf as xrdf
-from plankg.exports import units
 from plankg import __version__
 from plankg import linkeddata as ld
 from plankg.api import build

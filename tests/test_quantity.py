@@ -5,17 +5,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from plankg.evaluate import base_figure
 from plankg.exports.units import in_base_unit as rdf_base_value
 from plankg.exports.units import parse_unit
 from plankg.graph.quantity import in_base_unit, split_scale
 
+from plankg.evaluate import base_figure
+
 
 @pytest.mark.parametrize(
     ("value", "unit", "yuan"),
-    [(1, "千亿元", 10**11), (50, "百亿元", 5 * 10**11), (3, "千万元", 3 * 10**7), (2, "万亿元", 2 * 10**12),
-     (35.5, "亿元", 3_550_000_000), (8, "万元", 80_000)],
+    [
+        (1, "千亿元", 10**11),
+        (50, "百亿元", 5 * 10**11),
+        (3, "千万元", 3 * 10**7),
+        (2, "万亿元", 2 * 10**12),
+        (35.5, "亿元", 3_550_000_000),
+        (8, "万元", 80_000),
+    ],
 )
 def test_every_scale_word_gives_the_value_in_yuan(value: float, unit: str, yuan: int) -> None:
     base_value, base = in_base_unit(value, unit)

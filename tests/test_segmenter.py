@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from plankg.nlp.segmenter import evaluate, load_segmenter, model_size_mb, prune
+
 from plankg.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -8,11 +8,9 @@ found.
 from __future__ import annotations
 
 import pytest
-import spacy
-from spacy.language import Language
-
 from plankg.nlp import pipeline, statistical
 from plankg.nlp.facts import Mention
+from spacy.language import Language
 
 pytestmark = pytest.mark.skipif(not statistical.available(), reason="no trained statistical model")
 
@@ -20,13 +18,11 @@ ALL_LABELS = ["Person", "Official", "District", "Platform", "Project", "Industry
 
 
 def build(labels: list[str], enabled: bool = True) -> Language:
-    """The rule components (character segmentation) with the statistical layer before resolve."""
-    nlp = spacy.blank("zh")
-    for name in pipeline.COMPONENTS:
-        if name == "plankg_resolve":
-            nlp.add_pipe("plankg_statistical", config={"labels": labels, "enabled": enabled})
-        nlp.add_pipe(name)
-    return nlp
+    """The pipeline of nlp/pipeline.cfg (character segmentation) with the statistical layer's labels set."""
+    return pipeline.create(
+        None,
+        {"components.plankg_statistical.labels": labels, "components.plankg_statistical.enabled": enabled},
+    )
 
 
 @pytest.fixture(scope="module")
