@@ -20,6 +20,7 @@ from .component import KnowledgeComponent
 from .districts import zone_suffixes
 from .facts import Mention, text_of
 from .lexicon import Lexicon
+from .text import CJK_RANGE
 
 ZONE_BODY_AFTER = re.compile(r"(党工委|管委会|管委)")  # 武汉经开区党工委: the zone has a body of its own
 LEVEL_WEIGHT = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 3}
@@ -41,7 +42,7 @@ def main_district(districts: list[Mention]) -> Mention | None:
 
 SUBJECT_LEAD = re.compile(
     r"^(?:\s|(?:19|20)\d\d年|\d{1,2}月\d{1,2}日|上午|下午|今年|去年|明年|全年|同时|其中|此外|另外|近日|目前|"
-    r"[,，、:：■@#—\-]|[\u4e00-\u9fff]{0,8}?(?:书记|区长|县长|市长|镇长|主任|代表)[、，,]?)*$"
+    rf"[,，、:：■@#—\-]|[{CJK_RANGE}]{{0,8}}?(?:书记|区长|县长|市长|镇长|主任|代表)[、，,]?)*$"
 )
 
 

@@ -25,7 +25,7 @@ from .component import KnowledgeComponent
 from .dates import CURRENT_YEAR, NO_YEAR, PLAN, RELATIVE_YEAR, YEAR_IN, plan_period
 from .facts import Mention, TargetFact, text_of
 from .lexicon import Lexicon, LongestMatcher, SpanCover
-from .text import CJK
+from .text import CJK, CJK_RANGE
 
 SCALES = "|".join(scale_words())  # 万亿|千亿|百亿|亿|千万|百万|万|千
 CN_NUM = "零一二两三四五六七八九十百千"
@@ -315,7 +315,7 @@ class TargetExtractor(KnowledgeComponent):
                 return True
         after = text[end : end + 8]
         # 500万元以上固定资产投资: a figure qualifying the noun after it, not a target
-        if re.match(r"(以上|以下)[\u4e00-\u9fff]{2}", after) and not re.match(
+        if re.match(rf"(以上|以下)[{CJK_RANGE}]{{2}}", after) and not re.match(
             r"(以上|以下)(的|，|,|、|。)", after
         ):
             if not re.match(r"(以上|以下)(企业|项目)?(?=[，,、。；;]|$)", after):

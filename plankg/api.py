@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -178,7 +177,3 @@ def build(
     result.written = write_all(graph, out, tuple(formats), texts=texts)
     os.replace(pending, stored)  # the store moves last: a failed build leaves the old one
     return result
-
-
-def main_error(message: str) -> None:
-    print(f"plankg: error: {message}", file=sys.stderr)

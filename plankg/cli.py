@@ -1,4 +1,4 @@
-"""Command line: `plankg build`, `plankg train-segmenter`.
+"""Command line: `plankg build`, `eval`, `validate`, `query`, `push`, `view` (training: training/).
 
 Errors the user can fix (bad input, missing files) print one line and exit non-zero;
 they never show a traceback.
@@ -145,50 +145,6 @@ def evaluate(gold_dir: Path, graph_path: Path | None, errors: bool) -> None:
         docs = [Document(doc_id, text) for doc_id, text in gold.texts.items()]
         graph = run_build(documents=docs).graph
     click.echo(format_report(score(gold, graph), show_errors=errors))
-
-
-@cli.command("train-segmenter")
-@click.argument(
-    "corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Folder for the pruned pkuseg model.",
-)
-@click.option(
-    "--dev",
-    "dev_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Gold-segmented file scored after every iteration (default: 500 training lines).",
-)
-@click.option("--iterations", default=5, show_default=True)
-@click.option("--budget-mb", default=12.0, show_default=True, help="Prune features until the model fits.")
-@click.option(
-    "--package/--no-package",
-    default=False,
-    help="Also write the spaCy pipeline (nlp/models/plankg_zh) around the new model.",
-)
-def train_segmenter(
-    corpora: tuple[Path, ...],
-    out_dir: Path,
-    dev_file: Path | None,
-    iterations: int,
-    budget_mb: float,
-    package: bool,
-) -> None:
-    """Train the pkuseg segmenter on gold-segmented CORPORA (one sentence a line, words spaced)."""
-    from plankg.nlp import segmenter
-    from plankg.nlp.pipeline import package as package_pipeline
-
-    model = segmenter.train(
-        list(corpora), out_dir, dev_file=dev_file, iterations=iterations, budget_mb=budget_mb
-    )
-    click.echo(f"model: {model} ({segmenter.model_size_mb(model):.1f} MB)")
-    if package:
-        click.echo(f"pipeline: {package_pipeline(model)}")
 
 
 # ---------------------------------------------------------------- linked data (issue 4)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from plankg.nlp.text import is_cjk
+
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 MAX_BYTES = 200 * 1024 * 1024
@@ -91,7 +93,7 @@ def simplify(doc: Document) -> Document:
         return doc  # nothing to convert (most input is Simplified already)
     converted = _to_simplified().convert(doc.text)
     changed = sum(a != b for a, b in zip(doc.text, converted, strict=False))
-    cjk = sum(1 for ch in doc.text if "\u4e00" <= ch <= "\u9fff") or 1
+    cjk = sum(1 for ch in doc.text if is_cjk(ch)) or 1
     if changed / cjk >= 0.02:
         doc.original, doc.text = doc.text, converted
     return doc
@@ -150,7 +152,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
 def _rare_share(text: str) -> float:
     """Share of Chinese characters outside GB2312 (high for mis-decoded Big5)."""
-    cjk = [ch for ch in text[:5000] if "\u4e00" <= ch <= "\u9fff"]
+    cjk = [ch for ch in text[:5000] if is_cjk(ch)]
     if not cjk:
         return 0.0
     rare = 0
@@ -164,7 +166,7 @@ def _rare_share(text: str) -> float:
 
 def _mostly_chinese(text: str) -> bool:
     sample = text[:5000]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = sum(1 for ch in sample if is_cjk(ch))
     return cjk >= max(1, len(sample.strip()) // 10)
 
 

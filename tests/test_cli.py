@@ -216,6 +216,7 @@ def test_binary_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
     assert doc_ids(graph) == {"xiaoshan"}
 
 
+@pytest.mark.slow
 def test_ten_thousand_files_with_three_broken(tmp_path: Path) -> None:
     """A big folder with a few bad files: one warning per bad file, every other document in the graph."""
     news = tmp_path / "news"
@@ -237,6 +238,7 @@ def test_ten_thousand_files_with_three_broken(tmp_path: Path) -> None:
     assert labels(graph, "District") == set(places)
 
 
+@pytest.mark.slow
 def test_hundred_megabyte_file_is_read_in_parts_with_a_warning(tmp_path: Path) -> None:
     """A 100 MB text (a dump of many articles) streams out as parts of at most PART_CHARS
     characters, cut at paragraph ends, with one warning that says how it is read."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from plankg.api import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -14,6 +16,7 @@ def graphml(out: Path) -> bytes:
     return (out / "graph.graphml").read_bytes()
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_in_process_graph(tmp_path: Path) -> None:
     inputs = [FIXTURES, SAMPLE]
     build(inputs, out_dir=tmp_path / "local")

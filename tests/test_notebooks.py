@@ -21,7 +21,10 @@ pytest.importorskip("matplotlib")
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
-pytestmark = pytest.mark.usefixtures("pipeline_dir")  # the kernel loads the pipeline from disk
+pytestmark = [
+    pytest.mark.usefixtures("pipeline_dir"),
+    pytest.mark.slow,
+]  # the kernel loads the pipeline from disk
 
 
 def execute(path: Path, out: Path, corpus: Path | None = None) -> Exception | None:

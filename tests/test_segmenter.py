@@ -1,13 +1,12 @@
-"""`plankg train-segmenter`: train a pkuseg model on segmented text, prune it to a budget, package it."""
+"""training/segmenter.py: train a pkuseg model on segmented text and prune it to a size budget."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-from plankg.nlp.segmenter import evaluate, load_segmenter, model_size_mb, prune
+import pytest
 
-from plankg.cli import cli
+from training.segmenter import evaluate, load_segmenter, main, model_size_mb, prune
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -25,21 +24,8 @@ def segmented_corpus(nlp, path: Path) -> Path:
 
 def test_train_prune_and_segment(nlp, tmp_path: Path) -> None:
     corpus = segmented_corpus(nlp, tmp_path / "train.seg")
-    result = CliRunner().invoke(
-        cli,
-        [
-            "train-segmenter",
-            str(corpus),
-            "--out",
-            str(tmp_path / "model"),
-            "--iterations",
-            "1",
-            "--budget-mb",
-            "5",
-        ],
-    )
-    assert result.exit_code == 0, result.output
     model = tmp_path / "model"
+    assert main([str(corpus), "--out", str(model), "--iterations", "1", "--budget-mb", "5"]) == 0
     assert (model / "features.msgpack").exists() and (model / "weights.npz").exists()
     assert model_size_mb(model) <= 5
     # the model learnt its own training text well
@@ -49,24 +35,26 @@ def test_train_prune_and_segment(nlp, tmp_path: Path) -> None:
 
 def test_pruning_shrinks_the_model(nlp, tmp_path: Path) -> None:
     corpus = segmented_corpus(nlp, tmp_path / "train.seg")
-    CliRunner().invoke(
-        cli,
-        [
-            "train-segmenter",
-            str(corpus),
-            "--out",
-            str(tmp_path / "full"),
-            "--iterations",
-            "1",
-            "--budget-mb",
-            "1000",
-        ],
-    )
+    main([str(corpus), "--out", str(tmp_path / "full"), "--iterations", "1", "--budget-mb", "1000"])
     prune(tmp_path / "full", tmp_path / "small", threshold=0.5)
     assert model_size_mb(tmp_path / "small") < model_size_mb(tmp_path / "full")
 
 
-def test_missing_corpus_is_a_one_line_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["train-segmenter", str(tmp_path / "nope.seg"), "--out", str(tmp_path)])
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
+def test_missing_corpus_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(tmp_path / "nope.seg"), "--out", str(tmp_path)])
+    assert exit_info.value.code != 0
+    err = capsys.readouterr().err
+    assert "nope.seg" in err and "Traceback" not in err
+
+
+def test_packaging_refuses_to_replace_the_shipped_pipeline(capsys: pytest.CaptureFixture[str]) -> None:
+    from plankg.nlp.pipeline import PIPELINE_DIR
+
+    from training.package import main as package_main
+
+    before = (PIPELINE_DIR / "config.cfg").read_bytes()
+    with pytest.raises(SystemExit) as exit_info:
+        package_main(["--out", str(PIPELINE_DIR)])
+    assert exit_info.value.code != 0 and "--force" in capsys.readouterr().err
+    assert (PIPELINE_DIR / "config.cfg").read_bytes() == before

@@ -5,7 +5,7 @@ personal names into surname + given name, so real names do not appear as words).
 official recogniser rejects a "name" that is really such a word (书记强调 is not a person 强调),
 and a town whose name stem is an ordinary word (发展乡) needs more evidence than its name.
 
-    python nlp/data/build_common_words.py CORPUS.seg [CORPUS.seg ...]
+    python -m training.build_common_words CORPUS.seg [CORPUS.seg ...]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ MIN_COUNT = 5
 
 
 def main(argv: list[str]) -> None:
-    here = Path(__file__).parent
+    here = Path(__file__).resolve().parents[1] / "nlp" / "data"
     counts: Counter[str] = Counter()
     for path in argv:
         with open(path, encoding="utf-8") as reader:

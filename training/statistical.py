@@ -1,11 +1,12 @@
-"""Train the statistical recognition layer (nlp/models/statistical_ner) on silver data.
+"""Train the statistical recognition layer (the inner NER of plankg_statistical) on silver data.
 
-    python -m nlp.train_statistical [--data ../shared/data] [--work /tmp/plankg_statistical]
-                                    [--max-chars N] [--steps N] [--out nlp/models/statistical_ner]
+    python -m training.statistical [--data ../shared/data] [--work /tmp/plankg_statistical]
+                                   [--max-chars N] [--steps N] [--out WORK/statistical_ner]
+    python -m training.package --statistical WORK/statistical_ner --out NEW_PIPELINE
 
 1. Silver data, written to --work (never into the project; only the trained weights ship):
    - People's Daily 1998 (segmentation/pd98_fold*.seg, words joined back into text) run through
-     the rule pipeline (`nlp.pipeline.load()`); its resolved `doc._.mentions` are the entities,
+     the rule pipeline (`plankg.nlp.pipeline.load()`); its resolved `doc._.mentions` are the entities,
      except that rule `Official`s are trained as `Person` (one class for personal names: the
      component decides who is an official from the words around the name).
      A name a title+name rule did not catch is not evidence of "no person here", so every
@@ -19,12 +20,13 @@
    The rule output is cached in --work/rules.pkl (delete it after changing the rules).
    The evaluation corpus (../shared/corpus) is never read.
 2. A character-level spaCy NER (spacy.blank("zh"), char segmenter) with a small CNN tok2vec,
-   configured in nlp/statistical.cfg, trained on CPU with `spacy train` (one thread).
-3. The best model (by silver held-out F1) is saved to --out without training artefacts.
+   configured in training/statistical.cfg, trained on CPU with `spacy train` (one thread).
+3. The best model (by silver held-out F1) is saved to --out without training artefacts;
+   `training.package` puts it inside a pipeline.
 
 The shipped model: 40,119 sentences / 1.83M characters, 3,500 steps, 18.8 CPU-minutes of
 training (plus about 6 minutes for the rule pass with 2 processes), 3.1 MB; silver held-out
-entity F1 0.73 (P 0.79, R 0.67). Dev ablation and the labels switched on: nlp/statistical.py.
+entity F1 0.73 (P 0.79, R 0.67). Dev ablation and the labels switched on: plankg/nlp/statistical.py.
 """
 
 from __future__ import annotations
@@ -34,20 +36,18 @@ import json
 import multiprocessing
 import pickle
 import random
-import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
 CONFIG = HERE / "statistical.cfg"
-DEFAULT_OUT = HERE / "models" / "statistical_ner"
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
-DEFAULT_WORK = Path("/tmp/plankg_statistical")
+DEFAULT_WORK = Path(tempfile.gettempdir()) / "plankg_statistical"
 
 # labels the model learns (silver): Person, District, Platform, Project, Industry, Organization, Event
-SENT_END = re.compile(r"(?<=[。！？!?；;])|\n")
 # a name cannot start with these (rule mentions that do are left-boundary errors: 的本报, 要坚守)
 FUNCTION_CHARS = set(
     "的了在和与及等是为对从到向把被将也都又就还但而并或且之其这那我你他她它们个年月日要据看时入使搞做"
@@ -102,10 +102,11 @@ def suspicious(label: str, name: str) -> bool:
 
 def name_candidates(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Surname + given name candidates not covered by a rule mention (marked missing)."""
-    from .lexicon import surnames
-    from .officials import name_at, name_char_odds
+    from plankg.nlp.lexicon import DATA_DIR, Lexicon
+    from plankg.nlp.officials import PersonNames
 
-    names, odds = surnames(), name_char_odds()
+    person_names = PersonNames(Lexicon.read(DATA_DIR, PersonNames.files))
+    names, odds, name_at = person_names.surnames, person_names.odds, person_names.at
     out: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
         if ch not in names and text[i : i + 2] not in names:
@@ -126,7 +127,7 @@ def name_candidates(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
 def _rule_worker(job: tuple[str, list]) -> list:
     """Run the rule pipeline over texts: (kind, text, [(start, end, label, text)], gold) per text."""
     kind, items = job
-    from .pipeline import load
+    from plankg.nlp.pipeline import load
 
     nlp = load()
     rules_only = [p for p in nlp.pipe_names if p == "plankg_statistical"]  # silver = rules alone
@@ -170,9 +171,10 @@ def silver_spans(kind: str, text: str, rule: list, gold: list) -> tuple[list, li
 
 def sentences(text: str, ents: list, missing: list) -> list[tuple[str, list, list]]:
     """Cut a paragraph into sentences, keeping the spans that lie inside each."""
-    cuts = sorted({0, len(text), *(m.start() for m in SENT_END.finditer(text))})
+    from plankg.nlp.text import sentence_bounds
+
     out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in sentence_bounds(text):
         sent = text[a:b]
         if len(sent.strip()) < 4 or len(sent) > MAX_SENT:
             continue
@@ -265,7 +267,7 @@ def build_silver(
 
 # -- 2./3. training -----------------------------------------------------------------------------
 def train(work: Path, steps: int | None) -> float:
-    """Train with nlp/statistical.cfg; return the CPU seconds it took (one thread)."""
+    """Train with training/statistical.cfg; return the CPU seconds it took (one thread)."""
     from spacy.cli.train import train as spacy_train
 
     overrides = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
@@ -287,7 +289,7 @@ def ship(work: Path, out: Path, info: dict) -> Path:
             "version": "0.1.0",
             "license": "MIT",
             "description": "plankg statistical layer: character-level NER trained on rule silver data "
-            "(People's Daily 1998) and MSRA person names; see nlp/train_statistical.py",
+            "(People's Daily 1998) and MSRA person names; see training/statistical.py",
             "plankg_training": info,
         }
     )
@@ -301,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with segmentation/ and ner/")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="scratch folder for the silver data")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out", type=Path, help="where the model goes (default: WORK/statistical_ner)")
     parser.add_argument("--max-chars", type=int, default=0, help="cap on training characters (0: all)")
     parser.add_argument(
         "--empty-ratio", type=float, default=0.2, help="share of sentences without entities kept"
@@ -311,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2, help="processes for the rule pipeline")
     parser.add_argument("--skip-silver", action="store_true", help="reuse the silver data in --work")
     args = parser.parse_args(argv)
+    args.out = args.out or args.work / "statistical_ner"
     args.work.mkdir(parents=True, exist_ok=True)
     stats_path = args.work / "silver.json"
     if args.skip_silver and stats_path.exists():

@@ -4,7 +4,7 @@ Counted over a character-level BIO corpus with PER tags (the MSRA NER data of SI
 the recogniser uses the ratio to decide whether a 3rd character after a surname still
 belongs to the name (陈加猛) or already starts the next word (李卫作报告).
 
-    python nlp/data/build_name_chars.py CORPUS.bio [CORPUS.bio ...]
+    python -m training.build_name_chars CORPUS.bio [CORPUS.bio ...]
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def count(paths: list[Path]) -> tuple[Counter, Counter]:
 
 def main(argv: list[str]) -> None:
     in_name, after_name = count([Path(p) for p in argv])
-    out = Path(__file__).with_name("name_chars.tsv")
+    out = Path(__file__).resolve().parents[1] / "nlp" / "data" / "name_chars.tsv"
     rows = [
         "# char\tin_given_name\tafter_name  (counts; built by build_name_chars.py from MSRA NER PER spans)"
     ]

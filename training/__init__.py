@@ -1,0 +1,1 @@
+"""Training and data-building code: not installed with plankg (see training/README.md)."""
