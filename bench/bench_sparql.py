@@ -31,8 +31,8 @@ DEFAULT_QUERIES = (
 
 def base_lines() -> list[str]:
     """N-Triples lines of the sample + fixtures graph."""
-    from plankg.exports.rdf import rdf_triples
     from plankg.api import build
+    from plankg.exports.rdf import rdf_triples
 
     sources = [
         ROOT / "plankg" / "sample" / "sample_plan_news.txt",

@@ -11,10 +11,11 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from plankg.graph.divisions import divisions
-from plankg.graph.model import EntityKey, Level, NodeType
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.divisions import divisions
+from plankg.graph.model import EntityKey, Level, NodeType
 
 from .component import KnowledgeComponent
 from .districts import zone_suffixes

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
-from plankg.graph.divisions import Division, DivisionIndex, division_suffixes, divisions, short_forms
-from plankg.graph.model import Level, NodeType
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.divisions import Division, DivisionIndex, division_suffixes, divisions, short_forms
+from plankg.graph.model import Level, NodeType
 
 from .component import KnowledgeComponent
 from .facts import Mention, text_of

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from plankg.graph.model import Comparator, EntityKey, NodeType, Relation, Status
 from spacy.tokens import Doc
+
+from plankg.graph.model import Comparator, EntityKey, NodeType, Relation, Status
 
 
 @dataclass

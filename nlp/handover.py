@@ -6,6 +6,8 @@ Which names of the document are one entity is decided by `plankg.graph.resolve`.
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from plankg.graph.divisions import district_identity, short_forms
 from plankg.graph.model import (
     DocumentFacts,
@@ -17,7 +19,6 @@ from plankg.graph.model import (
     clean_name,
 )
 from plankg.graph.resolve import fold_aliases, named_district
-from spacy.tokens import Doc
 
 from .facts import Mention
 

@@ -13,6 +13,7 @@ from operator import add
 from pathlib import Path
 
 import numpy
+
 from plankg.graph import datafiles
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from plankg.graph.model import NodeType
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.model import NodeType
 
 from .component import KnowledgeComponent
 from .facts import Mention, text_of

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plankg.graph.model import EntityKey, Level, NodeType, Post
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.model import EntityKey, Level, NodeType, Post
 
 from .component import KnowledgeComponent
 from .facts import Mention, text_of

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from plankg.graph.divisions import divisions
-from plankg.graph.model import Level
 from spacy.language import Language
 from spacy.util import load_config, load_model_from_config
+
+from plankg.graph.divisions import divisions
+from plankg.graph.model import Level
 
 from . import (  # noqa: F401  (registers the factories when plankg is imported first)
     context,

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from plankg.graph.divisions import divisions
-from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relation
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.divisions import divisions
+from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relation
 
 from .component import KnowledgeComponent
 from .context import main_district

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from plankg.graph.model import NodeType
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.model import NodeType
 
 from .facts import Mention
 

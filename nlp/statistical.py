@@ -36,9 +36,10 @@ import warnings
 from pathlib import Path
 
 import spacy
-from plankg.graph.model import NodeType
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.model import NodeType
 
 from .component import KnowledgeComponent
 from .facts import Mention, text_of

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 
 import cn2an
-from plankg.graph.model import Comparator, EntityKey, NodeType, Status
-from plankg.graph.quantity import scale_words
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.graph.model import Comparator, EntityKey, NodeType, Status
+from plankg.graph.quantity import scale_words
 
 from .component import KnowledgeComponent
 from .dates import CURRENT_YEAR, NO_YEAR, PLAN, RELATIVE_YEAR, YEAR_IN, plan_period

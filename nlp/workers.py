@@ -21,10 +21,11 @@ import pickle
 from dataclasses import dataclass
 from functools import cache
 
-from plankg.graph.model import DocumentFacts
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+from plankg.graph.model import DocumentFacts
 
 from .handover import doc_to_facts
 from .pipeline import read

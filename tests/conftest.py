@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from plankg.nlp import pipeline
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from plankg.nlp import pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
-from plankg.exports import entity_iri
 from rdflib import Graph
 
 from plankg import sources
 from plankg.cli import cli
+from plankg.exports import entity_iri
 
 pytestmark = pytest.mark.usefixtures("pipeline_dir")  # the CLI loads its pipeline from disk
 

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from plankg.nlp import workers
 from spacy.language import Language
 
 from plankg import distributed
 from plankg.api import analyse, build
+from plankg.nlp import workers
 from plankg.sources import Document, simplify
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from test_exports import DOC_A, DOC_B, build_graph, edge_facts, reversed_copy
+
 from plankg.exports import write_all, write_gexf, write_graphml, write_nodelink
 from plankg.exports.style import TYPE_COLORS, hex_color, node_size
-from test_exports import DOC_A, DOC_B, build_graph, edge_facts, reversed_copy
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://gexf.net/1.3}"

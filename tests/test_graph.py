@@ -10,10 +10,11 @@ from collections.abc import Callable
 
 import networkx as nx
 import pytest
+from spacy.tokens import Doc
+
 from plankg.graph.builder import GraphBuilder
 from plankg.graph.model import DocumentFacts, EntityRecord, RelationRecord
 from plankg.nlp.handover import doc_to_facts
-from spacy.tokens import Doc
 
 DATE = "2024-02-26"
 Analyse = Callable[..., Doc]

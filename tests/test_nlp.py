@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from spacy.tokens import Doc
+
 from plankg.graph.model import clean_name
 from plankg.nlp.facts import Mention, TargetFact
-from spacy.tokens import Doc
 
 FIXTURE_NAMES = ("xiaoshan", "jiangxia", "suzhou")
 DATE = "2024-02-26"  # dateline for the inline sentences

@@ -7,11 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from spacy.language import Language
+from spacy.util import load_config
+
 from plankg.nlp.component import KnowledgeComponent
 from plankg.nlp.lexicon import DATA_DIR
 from plankg.nlp.pipeline import CONFIG, PIPELINE_DIR, create
-from spacy.language import Language
-from spacy.util import load_config
 
 
 def test_spacy_loads_the_pipeline_without_importing_plankg_first() -> None:
@@ -58,7 +59,6 @@ def test_thresholds_are_settings_of_the_components() -> None:
 def test_a_rebuilt_pipeline_gives_the_shipped_facts(nlp: Language, tmp_path: Path, fixture_text) -> None:
     """training.package rebuilds the shipped pipeline from its parts."""
     from plankg.nlp.handover import doc_to_facts
-
     from training.package import main
 
     assert main(["--out", str(tmp_path / "rebuilt")]) == 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
+from plankg.evaluate import base_figure
 from plankg.exports.units import in_base_unit as rdf_base_value
 from plankg.exports.units import parse_unit
 from plankg.graph.quantity import in_base_unit, split_scale
-
-from plankg.evaluate import base_figure
 
 
 @pytest.mark.parametrize(

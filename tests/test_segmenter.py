@@ -50,7 +50,6 @@ def test_missing_corpus_is_a_one_line_error(tmp_path: Path, capsys: pytest.Captu
 
 def test_packaging_refuses_to_replace_the_shipped_pipeline(capsys: pytest.CaptureFixture[str]) -> None:
     from plankg.nlp.pipeline import PIPELINE_DIR
-
     from training.package import main as package_main
 
     before = (PIPELINE_DIR / "config.cfg").read_bytes()

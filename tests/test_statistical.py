@@ -8,9 +8,10 @@ found.
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
+
 from plankg.nlp import pipeline, statistical
 from plankg.nlp.facts import Mention
-from spacy.language import Language
 
 pytestmark = pytest.mark.skipif(not statistical.available(), reason="no trained statistical model")
 
