@@ -432,3 +432,20 @@ def test_write_all_formats(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_all(kg, tmp_path / "c", formats=("graphml", "xlsx"))
     assert not (tmp_path / "c").exists()
+
+
+def test_atomic_writes_never_set_the_umask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the umask means setting it, which races with other threads: neither import nor write does."""
+    import importlib
+
+    def forbidden(mask: int) -> int:
+        raise AssertionError("os.umask called")
+
+    monkeypatch.setattr(os, "umask", forbidden)
+    importlib.reload(exports.atomic)
+    target = exports.atomic.atomic_write_bytes(tmp_path / "x.bin", b"1")
+    target.chmod(0o640)
+    exports.atomic.atomic_write_bytes(target, b"2")
+    assert (
+        target.read_bytes() == b"2" and target.stat().st_mode & 0o777 == 0o640
+    )  # a replaced file keeps its mode
