@@ -14,14 +14,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
 import plankg.exports as exports
-import plankg.exports.atomic
-import plankg.exports.graphml
-from plankg.exports import rdf as xrdf
-from plankg.exports import write_all, write_graphml, write_turtle
+from plankg.exports import atomic, graphml, iris, terms, write_all, write_graphml, write_turtle
 from plankg.graph.model import NODE_TYPES, RELATIONS, node_id, target_id
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
+PKG = ns.Namespace(terms.PKG.base)
 
 DOC_A = "tianhe-2024"
 DOC_B = "liwan-2024"
@@ -260,21 +258,21 @@ def parse_turtle(path: Path) -> Graph:
 def test_turtle_describes_every_node(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
     rdf = parse_turtle(write_turtle(kg, tmp_path / "g.ttl"))
     for n, d in kg.nodes(data=True):
-        iri = xrdf.entity_iri(n, d)
-        assert str(iri).startswith(xrdf.ID_BASE)
+        iri = URIRef(iris.entity_iri(n, d))
+        assert str(iri).startswith(iris.ID_BASE)
         assert (iri, ns.SKOS.prefLabel, Literal(d["label"], lang="zh")) in rdf
-        assert (iri, ns.RDF.type, xrdf.PKG[d["type"]]) in rdf
+        assert (iri, ns.RDF.type, PKG[d["type"]]) in rdf
         for alias in d["aliases"]:
             assert (iri, ns.SKOS.altLabel, Literal(alias, lang="zh")) in rdf
-    assert len({xrdf.entity_iri(n, d) for n, d in kg.nodes(data=True)}) == kg.number_of_nodes()
+    assert len({URIRef(iris.entity_iri(n, d)) for n, d in kg.nodes(data=True)}) == kg.number_of_nodes()
 
 
 def test_turtle_relations_literals_and_posts(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
     rdf = parse_turtle(write_turtle(kg, tmp_path / "g.ttl"))
-    iri = {n: xrdf.entity_iri(n, d) for n, d in kg.nodes(data=True)}
+    iri = {n: URIRef(iris.entity_iri(n, d)) for n, d in kg.nodes(data=True)}
     for u, v, d in kg.edges(data=True):
         if d["relation"] != "holds_post":
-            assert (iri[u], xrdf.RELATION_PROPERTIES[d["relation"]], iri[v]) in rdf
+            assert (iri[u], URIRef(terms.RELATION_PROPERTIES[d["relation"]].value), iri[v]) in rdf
     chen, tianhe = iri["Official:陈加猛"], iri["District:天河区"]
     posts = list(rdf.objects(chen, ns.ORG.holds))
     assert len(posts) == 1
@@ -285,39 +283,39 @@ def test_turtle_relations_literals_and_posts(kg: nx.MultiDiGraph, tmp_path: Path
     assert (chen, ns.ORG.memberOf, iri["Organization:荔湾区人大常委会"]) in rdf  # holds_post without a title
 
     gdp = next(i for n, i in iri.items() if "经济总量" in n)
-    value, year = rdf.value(gdp, xrdf.PKG.value), rdf.value(gdp, xrdf.PKG.year)
+    value, year = rdf.value(gdp, PKG.value), rdf.value(gdp, PKG.year)
     assert value.datatype == ns.XSD.decimal and float(value) == 7000.0
     assert year.datatype == ns.XSD.gYear and str(year) == "2024"
     cost = next(i for n, i in iri.items() if "总投资" in n)
-    assert rdf.value(cost, xrdf.PKG.year) is None
+    assert rdf.value(cost, PKG.year) is None
     date = rdf.value(iri["Event:高质量发展大会"], ns.SDO.startDate)
     assert date.datatype == ns.XSD.date and str(date) == "2024-02-18"
 
 
 def test_turtle_provenance_reaches_sentences_and_documents(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
     rdf = parse_turtle(write_turtle(kg, tmp_path / "g.ttl"))
-    docs = {xrdf.document_iri(d): d for d in kg.graph["documents"]}
+    docs = {URIRef(iris.document_iri(d)): d for d in kg.graph["documents"]}
     for doc in docs:
         assert (doc, ns.RDF.type, ns.PROV.Entity) in rdf
-    assert str(rdf.value(xrdf.document_iri(DOC_A), ns.DCTERMS.date)) == "2024-02-20"
-    assert rdf.value(xrdf.document_iri(DOC_B), ns.DCTERMS.date) is None
-    iri = {n: xrdf.entity_iri(n, d) for n, d in kg.nodes(data=True)}
+    assert str(rdf.value(URIRef(iris.document_iri(DOC_A)), ns.DCTERMS.date)) == "2024-02-20"
+    assert rdf.value(URIRef(iris.document_iri(DOC_B)), ns.DCTERMS.date) is None
+    iri = {n: URIRef(iris.entity_iri(n, d)) for n, d in kg.nodes(data=True)}
     # every edge: an assertion naming the triple, derived from the documents, with its sentences
     for u, v, d in kg.edges(data=True):
-        facts = set(rdf.subjects(xrdf.PKG.assertedSubject, iri[u]))
-        fact = xrdf.assertion_iri(u, d["relation"], v)
+        facts = set(rdf.subjects(PKG.assertedSubject, iri[u]))
+        fact = URIRef(iris.assertion_iri(u, d["relation"], v))
         assert fact in facts
         assert {docs[o] for o in rdf.objects(fact, ns.PROV.wasDerivedFrom)} == set(d["docs"])
-        sentences = {str(rdf.value(e, xrdf.PKG.sentence)) for e in rdf.objects(fact, xrdf.PKG.hasEvidence)}
+        sentences = {str(rdf.value(e, PKG.sentence)) for e in rdf.objects(fact, PKG.hasEvidence)}
         assert sentences == {e["sentence"] for e in d["evidence"]}
     # targets carry their own evidence
     gdp = next(i for n, i in iri.items() if "经济总量" in n)
-    span = rdf.value(gdp, xrdf.PKG.hasEvidence)
-    assert (rdf.value(span, xrdf.PKG.start).toPython(), rdf.value(span, xrdf.PKG.end).toPython()) == (
+    span = rdf.value(gdp, PKG.hasEvidence)
+    assert (rdf.value(span, PKG.start).toPython(), rdf.value(span, PKG.end).toPython()) == (
         300,
         300 + len(SENT_A3),
     )
-    assert rdf.value(span, ns.PROV.wasDerivedFrom) == xrdf.document_iri(DOC_A)
+    assert rdf.value(span, ns.PROV.wasDerivedFrom) == URIRef(iris.document_iri(DOC_A))
 
 
 def test_ontology_declares_every_term_used(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
@@ -326,7 +324,7 @@ def test_ontology_declares_every_term_used(kg: nx.MultiDiGraph, tmp_path: Path) 
     assert (tmp_path / "ontology.ttl").read_bytes() == exports.ontology_bytes()
     assert tmp_path / "ontology.ttl" in paths
     data = parse_turtle(tmp_path / "graph.ttl")
-    pkg = str(xrdf.PKG)
+    pkg = str(PKG)
     used = {p for p in data.predicates() if str(p).startswith(pkg)}
     used |= {o for o in data.objects(None, ns.RDF.type) if str(o).startswith(pkg)}
     declared = {s for s in onto.subjects() if str(s).startswith(pkg)}
@@ -336,7 +334,7 @@ def test_ontology_declares_every_term_used(kg: nx.MultiDiGraph, tmp_path: Path) 
         assert {"en", "zh"} <= langs, term
         assert {c.language for c in onto.objects(term, ns.RDFS.comment)} >= {"en", "zh"}, term
     for node_type in NODE_TYPES:
-        assert (xrdf.PKG[node_type], ns.RDF.type, ns.OWL.Class) in onto
+        assert (PKG[node_type], ns.RDF.type, ns.OWL.Class) in onto
 
 
 # ---------------------------------------------------------------- determinism and atomicity
@@ -347,7 +345,7 @@ def test_iris_are_stable_across_builds(kg: nx.MultiDiGraph, tmp_path: Path) -> N
     second = parse_turtle(write_turtle(reversed_copy(kg), tmp_path / "b.ttl"))
     subjects = {s for s in first.subjects() if isinstance(s, URIRef)}
     assert subjects == {s for s in second.subjects() if isinstance(s, URIRef)}
-    assert xrdf.entity_iri("District:天河区") == URIRef(
+    assert URIRef(iris.entity_iri("District:天河区")) == URIRef(
         "https://w3id.org/plankg/id/District/%E5%A4%A9%E6%B2%B3%E5%8C%BA"
     )
 
@@ -391,7 +389,7 @@ def test_interrupted_graphml_write_keeps_previous_file(
         fh.write(b"<?xml version='1.0'?><graphml>")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(exports.graphml, "serialise", half_then_crash)
+    monkeypatch.setattr(graphml, "serialise", half_then_crash)
     kg.add_node("District:越秀区", type="District", label="越秀区", aliases=[], docs=[])
     with pytest.raises(KeyboardInterrupt):
         write_graphml(kg, path)
@@ -409,7 +407,7 @@ def test_interrupted_turtle_write_keeps_previous_file(
         raise OSError("disk full")
 
     with monkeypatch.context() as m:
-        m.setattr(exports.atomic.os, "replace", crash)
+        m.setattr(atomic.os, "replace", crash)
         with pytest.raises(OSError, match="disk full"):
             write_turtle(nx.MultiDiGraph(), path)
     assert path.read_bytes() == before
@@ -442,10 +440,10 @@ def test_atomic_writes_never_set_the_umask(tmp_path: Path, monkeypatch: pytest.M
         raise AssertionError("os.umask called")
 
     monkeypatch.setattr(os, "umask", forbidden)
-    importlib.reload(exports.atomic)
-    target = exports.atomic.atomic_write_bytes(tmp_path / "x.bin", b"1")
+    importlib.reload(atomic)
+    target = atomic.atomic_write_bytes(tmp_path / "x.bin", b"1")
     target.chmod(0o640)
-    exports.atomic.atomic_write_bytes(target, b"2")
+    atomic.atomic_write_bytes(target, b"2")
     assert (
         target.read_bytes() == b"2" and target.stat().st_mode & 0o777 == 0o640
     )  # a replaced file keeps its mode

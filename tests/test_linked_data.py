@@ -23,16 +23,18 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 
 import plankg.exports as exports
-from plankg.exports import rdf as xrdf
-from plankg.exports import units
 from plankg import __version__
 from plankg import linkeddata as ld
 from plankg.api import build
 from plankg.cli import cli
+from plankg.exports import iris, terms, units
+from plankg.exports import rdf as xrdf
+from plankg.exports.rdfgraph import to_rdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RDF_FORMATS = ("ttl", "nt", "nq", "jsonld")
-OA = ns.Namespace("http://www.w3.org/ns/oa#")
+OA = ns.Namespace(terms.OA.base)
+PKG = ns.Namespace(terms.PKG.base)
 
 
 @pytest.fixture(scope="module")
@@ -92,18 +94,18 @@ def test_turtle_parses_with_a_second_independent_parser(built: Path) -> None:
 def test_nquads_has_one_named_graph_per_document(built: Path) -> None:
     store = ld.load_store(built / "graph.nq")
     graphs = {g.value for g in store.named_graphs()}
-    assert graphs == {str(xrdf.graph_iri(d)) for d in ("jiangxia", "suzhou", "xiaoshan")}
+    assert graphs == {iris.graph_iri(d) for d in ("jiangxia", "suzhou", "xiaoshan")}
     # a fact from 萧山 is in the xiaoshan graph only; the build and software agent in the default graph
     rows = ld.run_query(
         store,
         "SELECT ?g WHERE { GRAPH ?g { ?d pkg:hasPlatform ?p . ?p skos:prefLabel '湘湖未来科技城'@zh } }",
     ).values()
-    assert rows == [{"g": str(xrdf.graph_iri("xiaoshan"))}]
+    assert rows == [{"g": iris.graph_iri("xiaoshan")}]
     default = ld.run_query(store, "ASK { ?b a prov:Activity ; prov:wasAssociatedWith ?a }")
     assert default.boolean is True
     # every document graph describes its own document
     for doc in ("jiangxia", "suzhou", "xiaoshan"):
-        q = f"ASK {{ GRAPH <{xrdf.graph_iri(doc)}> {{ <{xrdf.document_iri(doc)}> a pkg:Document }} }}"
+        q = f"ASK {{ GRAPH <{iris.graph_iri(doc)}> {{ <{iris.document_iri(doc)}> a pkg:Document }} }}"
         assert ld.run_query(store, q).boolean is True
 
 
@@ -154,11 +156,11 @@ def test_provenance_build_activity_and_software_agent(store) -> None:
 def test_web_annotation_selectors_point_at_the_sentence(built: Path) -> None:
     rdf = Graph().parse(built / "graph.ttl", format="turtle")
     text = (FIXTURES / "xiaoshan.txt").read_text(encoding="utf-8")
-    evidence = [e for e in rdf.subjects(ns.RDF.type, xrdf.PKG.Evidence) if "/xiaoshan/" in str(e)]
+    evidence = [e for e in rdf.subjects(ns.RDF.type, PKG.Evidence) if "/xiaoshan/" in str(e)]
     assert evidence
     for ev in evidence:
         assert (ev, ns.RDF.type, OA.SpecificResource) in rdf
-        assert rdf.value(ev, OA.hasSource) == xrdf.document_iri("xiaoshan")
+        assert rdf.value(ev, OA.hasSource) == URIRef(iris.document_iri("xiaoshan"))
         selectors = set(rdf.objects(ev, OA.hasSelector))
         quote = next(s for s in selectors if (s, ns.RDF.type, OA.TextQuoteSelector) in rdf)
         position = next(s for s in selectors if (s, ns.RDF.type, OA.TextPositionSelector) in rdf)
@@ -166,7 +168,7 @@ def test_web_annotation_selectors_point_at_the_sentence(built: Path) -> None:
         start, end = (rdf.value(position, p) for p in (OA.start, OA.end))
         assert start.datatype == ns.XSD.nonNegativeInteger
         start, end = int(start), int(end)
-        assert text[start:end] == exact == str(rdf.value(ev, xrdf.PKG.sentence))
+        assert text[start:end] == exact == str(rdf.value(ev, PKG.sentence))
         assert text[:start].endswith(prefix) and text[end:].startswith(suffix)
         assert len(prefix) == min(start, xrdf.CONTEXT_CHARS)  # empty prefix (start 0) is left out
         assert len(suffix) == min(len(text) - end, xrdf.CONTEXT_CHARS)
@@ -177,12 +179,12 @@ def test_selectors_without_document_texts() -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     import test_exports
 
-    rdf = xrdf.to_rdf(test_exports.build_graph())
+    rdf = to_rdf(test_exports.build_graph())
     quotes = set(rdf.subjects(ns.RDF.type, OA.TextQuoteSelector))
     assert quotes and all(rdf.value(q, OA.exact) is not None for q in quotes)
     assert not list(rdf.objects(None, OA.prefix))
     # relation evidence spans are the sentence itself, so their position is known
-    ev = xrdf.evidence_iri({"doc": test_exports.DOC_A, "start": 0, "end": len(test_exports.SENT_A1)})
+    ev = iris.evidence_iri({"doc": test_exports.DOC_A, "start": 0, "end": len(test_exports.SENT_A1)})
     position = URIRef(f"{ev}/position")
     assert (int(rdf.value(position, OA.start)), int(rdf.value(position, OA.end))) == (
         0,
@@ -206,9 +208,9 @@ def test_schema_org_types_and_typed_literals(store) -> None:
              VALUES ?p { pkg:value pkg:year pkg:valueInBaseUnit } }""",
     ).values()
     assert {(r["p"], r["t"]) for r in types} == {
-        (str(xrdf.PKG.value), str(ns.XSD.decimal)),
-        (str(xrdf.PKG.valueInBaseUnit), str(ns.XSD.decimal)),
-        (str(xrdf.PKG.year), str(ns.XSD.gYear)),
+        (str(PKG.value), str(ns.XSD.decimal)),
+        (str(PKG.valueInBaseUnit), str(ns.XSD.decimal)),
+        (str(PKG.year), str(ns.XSD.gYear)),
     }
 
 
@@ -224,7 +226,7 @@ def test_unit_vocabulary() -> None:
     onto = Graph().parse(data=exports.ontology_bytes(), format="turtle")
     for base in units.BASE_UNITS.values():
         iri = URIRef(units.base_unit_iri(base))
-        assert (iri, ns.RDF.type, xrdf.PKG.Unit) in onto, base
+        assert (iri, ns.RDF.type, PKG.Unit) in onto, base
         assert {lbl.language for lbl in onto.objects(iri, ns.RDFS.label)} == {"en", "zh"}
         if base.qudt:
             assert (iri, ns.SKOS.exactMatch, URIRef(units.QUDT_UNIT + base.qudt)) in onto
@@ -243,7 +245,7 @@ def test_shapes_cover_every_class_written() -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     import test_exports
 
-    used = set(xrdf.to_rdf(test_exports.build_graph()).objects(None, ns.RDF.type))
+    used = set(to_rdf(test_exports.build_graph()).objects(None, ns.RDF.type))
     assert used - {ns.SKOS.Concept, ns.PROV.Entity, OA.SpecificResource, ns.SDO.Person, ns.SDO.Place} <= (
         targeted | {ns.SDO.AdministrativeArea}
     ), used - targeted
@@ -267,16 +269,16 @@ def test_shapes_pass_on_the_hand_built_graph(tmp_path: Path) -> None:
 def break_graph(source: Path, target: Path) -> None:
     """A built graph with one mistake of each kind a hand edit or a buggy exporter could make."""
     g = Graph().parse(source, format="turtle")
-    pkg = xrdf.PKG
+    pkg = PKG
     target_node = next(t for t in g.subjects(pkg.indicator, Literal("固定资产投资", lang="zh")))
     g.remove((target_node, pkg.value, None))  # a target without a value
     g.set((target_node, pkg.comparator, Literal("≈")))  # not a comparator
-    xiaoshan = xrdf.entity_iri("District:萧山区")
-    g.add((xiaoshan, pkg.partOf, xrdf.entity_iri("Industry:生物医药")))  # partOf an industry
+    xiaoshan = URIRef(iris.entity_iri("District:萧山区"))
+    g.add((xiaoshan, pkg.partOf, URIRef(iris.entity_iri("Industry:生物医药"))))  # partOf an industry
     g.add((xiaoshan, ns.SKOS.prefLabel, Literal("萧山", lang="zh")))  # a second preferred label
-    event = xrdf.entity_iri("Event:第三届人民代表大会第四次会议")
+    event = URIRef(iris.entity_iri("Event:第三届人民代表大会第四次会议"))
     g.set((event, ns.SDO.startDate, Literal("2024年1月9日")))  # an untyped date
-    doc = xrdf.document_iri("suzhou")
+    doc = URIRef(iris.document_iri("suzhou"))
     g.remove((doc, ns.DCTERMS.identifier, None))  # a document without its id
     target.write_bytes(g.serialize(format="turtle", encoding="utf-8"))
 
