@@ -666,7 +666,7 @@ def test_push_sends_basic_auth(built: Path, monkeypatch: pytest.MonkeyPatch) -> 
         seen.append(request)
         return Response()
 
-    monkeypatch.setattr(ld.urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
     done = ld.push(built / "graph.ttl", "http://store.example/ds/data", graph="urn:g", user="u", password="p")
     assert done == [("urn:g", 204)]
     (request,) = seen
