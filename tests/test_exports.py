@@ -3,121 +3,21 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from graphs import DOC_A, DOC_B, SENT_A3, SENT_B1, build_graph, edge_facts, reversed_copy, write_in_process
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
 import plankg.exports as exports
 from plankg.exports import atomic, graphml, iris, terms, write_all, write_graphml, write_turtle
-from plankg.graph.model import NODE_TYPES, RELATIONS, node_id, target_id
+from plankg.graph.model import NODE_TYPES, RELATIONS
 
-ROOT = Path(__file__).resolve().parents[1]
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
 PKG = ns.Namespace(terms.PKG.base)
-
-DOC_A = "tianhe-2024"
-DOC_B = "liwan-2024"
-SENT_A1 = "天河区委书记陈加猛在天河区高质量发展大会上作讲话。"
-SENT_A2 = "广州天河区将加快建设天河中央商务区，推进白云大道改造工程。"
-SENT_A3 = "今年天河区经济总量力争突破7000亿元，数字经济和人工智能产业规模继续扩大。"
-SENT_B1 = "荔湾区人大常委会召开会议，审议白鹅潭大道建设方案。"
-
-
-def ev(doc: str, sentence: str, start: int) -> dict:
-    return {"doc": doc, "sentence": sentence, "start": start, "end": start + len(sentence)}
-
-
-def add_node(g: nx.MultiDiGraph, node_type: str, name: str, aliases=(), docs=(DOC_A,), **extra) -> str:
-    nid = node_id(node_type, name)
-    g.add_node(nid, type=node_type, label=name, aliases=sorted(aliases), docs=sorted(docs), **extra)
-    return nid
-
-
-def add_edge(g: nx.MultiDiGraph, u: str, v: str, relation: str, evidence: list[dict], **extra) -> None:
-    docs = sorted({e["doc"] for e in evidence})
-    g.add_edge(u, v, key=relation, relation=relation, docs=docs, evidence=evidence, **extra)
-
-
-def build_graph() -> nx.MultiDiGraph:
-    """Every node type (two Targets, one without year), every relation, aliases, two documents."""
-    g = nx.MultiDiGraph()
-    g.graph["documents"] = {
-        DOC_A: {"date": "2024-02-20", "chars": 1200, "source": "https://example.org/tianhe"},
-        DOC_B: {"date": None, "chars": 800, "source": "gold/liwan.json"},
-    }
-    chen = add_node(g, "Official", "陈加猛")
-    guangzhou = add_node(g, "District", "广州市", aliases=["广州"])
-    tianhe = add_node(g, "District", "天河区", aliases=["天河"], docs=(DOC_A, DOC_B))
-    liwan = add_node(g, "District", "荔湾区", aliases=["荔湾"], docs=(DOC_B,))
-    cbd = add_node(g, "Platform", "天河中央商务区", aliases=["天河CBD", "a|b"])
-    road = add_node(g, "Project", "白云大道改造工程")
-    avenue = add_node(g, "Project", "白鹅潭大道", docs=(DOC_B,))
-    digital = add_node(g, "Industry", "数字经济")
-    ai = add_node(g, "Industry", "人工智能")
-    congress = add_node(g, "Organization", "荔湾区人大常委会", docs=(DOC_B,))
-    meeting = add_node(g, "Event", "高质量发展大会")
-
-    gdp = target_id(tianhe, "经济总量", 7000.0, "亿元", 2024, "target")
-    g.add_node(
-        gdp,
-        type="Target",
-        label="经济总量 > 7000亿元 (2024)",
-        aliases=[],
-        docs=[DOC_A],
-        indicator="经济总量",
-        value=7000.0,
-        unit="亿元",
-        comparator=">",
-        year=2024,
-        status="target",
-        sentence=SENT_A3,
-        doc=DOC_A,
-        start=300,
-        end=300 + len(SENT_A3),
-    )
-    cost = target_id(avenue, "总投资", 35.5, "亿元", None, "target")
-    g.add_node(
-        cost,
-        type="Target",
-        label="总投资 = 35.5亿元",
-        aliases=[],
-        docs=[DOC_B],
-        indicator="总投资",
-        value=35.5,
-        unit="亿元",
-        comparator="=",
-        year=None,
-        status="target",
-        sentence=SENT_B1,
-        doc=DOC_B,
-        start=0,
-        end=len(SENT_B1),
-    )
-
-    add_edge(g, chen, tianhe, "holds_post", [ev(DOC_A, SENT_A1, 0)], title="区委书记")
-    # supported by both documents; evidence deliberately out of order
-    add_edge(g, tianhe, guangzhou, "part_of", [ev(DOC_B, SENT_B1, 0), ev(DOC_A, SENT_A2, 100)])
-    add_edge(g, tianhe, cbd, "has_platform", [ev(DOC_A, SENT_A2, 100)])
-    add_edge(g, tianhe, road, "has_project", [ev(DOC_A, SENT_A2, 100)])
-    add_edge(g, liwan, avenue, "has_project", [ev(DOC_B, SENT_B1, 0)])
-    add_edge(g, tianhe, digital, "develops_industry", [ev(DOC_A, SENT_A3, 300)])
-    add_edge(g, tianhe, ai, "develops_industry", [ev(DOC_A, SENT_A3, 300)])
-    add_edge(g, tianhe, meeting, "held_event", [ev(DOC_A, SENT_A1, 0)], date="2024-02-18")
-    add_edge(g, chen, meeting, "spoke_at", [ev(DOC_A, SENT_A1, 0)])
-    add_edge(g, tianhe, gdp, "sets_target", [ev(DOC_A, SENT_A3, 300)])
-    add_edge(g, avenue, cost, "sets_target", [ev(DOC_B, SENT_B1, 0)])
-    add_edge(g, liwan, guangzhou, "part_of", [ev(DOC_B, SENT_B1, 0)])
-    # two relations between one pair (not a plausible pair: the exporter must simply keep both)
-    add_edge(g, congress, liwan, "part_of", [ev(DOC_B, SENT_B1, 0)])
-    add_edge(g, congress, liwan, "has_project", [ev(DOC_B, SENT_B1, 0)])
-    add_edge(g, chen, congress, "holds_post", [ev(DOC_B, SENT_B1, 0)])  # no title
-    return g
 
 
 @pytest.fixture
@@ -128,23 +28,6 @@ def kg() -> nx.MultiDiGraph:
 def test_fixture_covers_the_model(kg: nx.MultiDiGraph) -> None:
     assert {d["type"] for _, d in kg.nodes(data=True)} == set(NODE_TYPES)
     assert {d["relation"] for _, _, d in kg.edges(data=True)} == set(RELATIONS)
-
-
-def reversed_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The same graph built in the opposite order (as another run or a parallel build might)."""
-    r = nx.MultiDiGraph()
-    r.graph["documents"] = dict(reversed(list(g.graph["documents"].items())))
-    for n, d in reversed(list(g.nodes(data=True))):
-        r.add_node(n, **d)
-    for u, v, k, d in reversed(list(g.edges(keys=True, data=True))):
-        r.add_edge(u, v, key=k, **dict(d, evidence=list(reversed(d["evidence"]))))
-    return r
-
-
-def edge_facts(g: nx.MultiDiGraph) -> list[tuple]:
-    return sorted(
-        (u, v, d["relation"], d.get("title", ""), d.get("date", "")) for u, v, d in g.edges(data=True)
-    )
 
 
 # ---------------------------------------------------------------- GraphML
@@ -232,9 +115,10 @@ def test_graphml_strips_characters_xml_cannot_carry(kg: nx.MultiDiGraph, tmp_pat
 
 
 def test_graphml_is_readable_by_the_scorer(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
-    score_py = Path("/work/shared/eval/score.py")
-    if not score_py.exists():
-        pytest.skip("scorer not available")
+    """The gold scorer is not shipped: PLANKG_SCORER names its score.py (`make test` sets it)."""
+    score_py = Path(os.environ.get("PLANKG_SCORER") or "")
+    if not score_py.is_file():
+        pytest.skip("scorer not available (set PLANKG_SCORER to the gold scorer's score.py)")
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("plankg_score", score_py)
@@ -361,20 +245,11 @@ def test_output_is_byte_identical(kg: nx.MultiDiGraph, tmp_path: Path, suffix: s
 
 def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
     """Hash randomisation (set iteration order) must not leak into the files."""
-    script = (
-        "import sys, networkx as nx\n"
-        "sys.path[:0] = [sys.argv[2], sys.argv[2] + '/tests']\n"
-        "import test_exports as t\n"
-        "from plankg.exports import write_all\n"
-        "g = t.reversed_copy(t.build_graph()) if sys.argv[3] == 'r' else t.build_graph()\n"
-        "write_all(g, sys.argv[1])\n"
-    )
-    outputs = []
-    for seed, order in (("1", "f"), ("2", "r")):
-        out = tmp_path / seed
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-c", script, str(out), str(ROOT), order], check=True, env=env)
-        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    graph = build_graph()
+    outputs = [
+        write_in_process(g, tmp_path / seed, seed, ("graphml", "ttl"))
+        for seed, g in (("1", graph), ("2", reversed_copy(graph)))
+    ]
     assert outputs[0] == outputs[1]
     assert set(outputs[0]) == {"graph.graphml", "graph.ttl", "ontology.ttl"}
 

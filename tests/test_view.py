@@ -19,11 +19,11 @@ from urllib.parse import quote
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from test_exports import DOC_A, DOC_B, SENT_A2, SENT_B1, build_graph
+from graphs import DOC_A, DOC_B, SENT_A2, SENT_B1, build_graph
 
+from plankg.cli import cli
 from plankg.exports import write_gexf, write_graphml, write_nodelink
 from plankg.exports.style import TYPE_COLORS, hex_color
-from plankg.cli import cli
 from plankg.view import load_graph, payload, render
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
