@@ -49,7 +49,7 @@ class Format:
     reader: str | None = None  # graph formats: "module:function", f(path) -> networkx graph
     syntax: str | None = None  # RDF: the pyoxigraph RdfFormat member that parses (and serialises) it
     rdflib_name: str | None = None  # RDF: rdflib's parser name, for pyshacl
-    quads: bool = False  # RDF: the file holds named graphs
+    quads: bool = False  # RDF: the file holds named graphs (read as a dataset, pushed one graph a request)
     prefixes: bool = False  # RDF writer: declare the common prefixes (Turtle, JSON-LD)
     default: bool = False  # written by `plankg build` without --format
 
