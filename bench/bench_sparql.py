@@ -32,19 +32,20 @@ DEFAULT_QUERIES = (
 def base_lines() -> list[str]:
     """N-Triples lines of the sample + fixtures graph."""
     from plankg.api import build
-    from plankg.exports.rdf import rdf_triples
+    from plankg.exports.rdfwrite import write_ntriples
 
     sources = [
         ROOT / "plankg" / "sample" / "sample_plan_news.txt",
         *sorted((ROOT / "tests" / "fixtures").glob("*.txt")),
     ]
     result = build(sources)
-    data = rdf_triples(result.graph, result.texts).to_graph().serialize(format="nt")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_ntriples(result.graph, Path(tmp) / "base.nt", result.texts).read_text(encoding="utf-8")
     return sorted(line for line in data.splitlines() if line.strip())
 
 
 def write_replicated(path: Path, target: int) -> int:
-    from plankg.exports.rdf import ID_BASE
+    from plankg.exports.iris import ID_BASE
 
     lines = base_lines()
     copies = max(1, round(target / len(lines)))

@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-
-def _umask() -> int:
-    """Current process umask (read once: os.umask can only be read by setting it)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+# O_EXCL: never open a file someone else made; O_NOFOLLOW: nor a planted symlink (as tempfile.mkstemp)
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
-_DEFAULT_MODE = 0o666 & ~_umask()
+def _create_temp(directory: Path, name: str) -> tuple[int, Path]:
+    """A new temporary file beside the target, created with mode 0o666 so that the kernel applies the
+    umask: the result gets the permissions a normal open() gives, and the umask is never read (reading
+    it means setting it, which races with other threads creating files)."""
+    for _ in range(100):
+        tmp = directory / f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name for {directory / name}")
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -49,18 +55,16 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb", encoding: str | 
     directory.mkdir(parents=True, exist_ok=True)
     if "b" not in mode and encoding is None:
         encoding = "utf-8"
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    tmp = Path(tmp_name)
+    fd, tmp = _create_temp(directory, target.name)
     try:
         with open(fd, mode, encoding=encoding, newline="" if "b" not in mode else None) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp creates 0600; give the result the permissions a normal open() would have.
-        try:
-            os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _DEFAULT_MODE)
-        except OSError:
-            pass
+        # a file replaced keeps its permissions; a new one has those of its creation (0o666 & ~umask)
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

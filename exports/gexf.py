@@ -106,3 +106,8 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     with atomic_open(path, "wb") as fh:
         serialise(plain, fh)
     return Path(path)
+
+
+def read_gexf(path: str | os.PathLike[str]) -> nx.Graph:
+    """A GEXF file as the networkx graph it holds (the viz colours and sizes under each node's `viz`)."""
+    return nx.read_gexf(path)

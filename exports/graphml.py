@@ -284,3 +284,8 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     with atomic_open(path, "wb") as fh:
         serialise(plain, fh)
     return Path(path)
+
+
+def read_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """A GraphML file as a networkx MultiDiGraph (parallel edges of different relations kept apart)."""
+    return nx.read_graphml(path, force_multigraph=True)

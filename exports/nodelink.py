@@ -72,3 +72,12 @@ def write_nodelink(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path
     """Write `graph` as node-link JSON atomically; return the path."""
     text = json.dumps(node_link_data(graph), ensure_ascii=False, indent=1, default=str)
     return atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+
+
+def read_nodelink(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """A node-link JSON file as a MultiDiGraph."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        return nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
+    except TypeError:  # networkx < 3.4 has no `edges` argument; "links" is its default
+        return nx.node_link_graph(data, directed=True, multigraph=True)

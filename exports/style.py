@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import math
 
+from plankg.graph.model import NodeType
+
 # Tableau 10, in the order of graph.model.NODE_TYPES.
 TYPE_COLORS: dict[str, tuple[int, int, int]] = {
-    "Official": (214, 39, 40),  # red
-    "District": (31, 119, 180),  # blue
-    "Platform": (255, 127, 14),  # orange
-    "Project": (44, 160, 44),  # green
-    "Industry": (148, 103, 189),  # purple
-    "Organization": (140, 86, 75),  # brown
-    "Event": (227, 119, 194),  # pink
-    "Target": (188, 189, 34),  # olive
+    NodeType.OFFICIAL: (214, 39, 40),  # red
+    NodeType.DISTRICT: (31, 119, 180),  # blue
+    NodeType.PLATFORM: (255, 127, 14),  # orange
+    NodeType.PROJECT: (44, 160, 44),  # green
+    NodeType.INDUSTRY: (148, 103, 189),  # purple
+    NodeType.ORGANIZATION: (140, 86, 75),  # brown
+    NodeType.EVENT: (227, 119, 194),  # pink
+    NodeType.TARGET: (188, 189, 34),  # olive
 }
 OTHER_COLOR: tuple[int, int, int] = (127, 127, 127)  # grey, for a type not in the model
 

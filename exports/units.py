@@ -75,6 +75,7 @@ BASE_UNITS: dict[str, BaseUnit] = {
     "株": BaseUnit("PLANT", "plants", None, True),
 }
 
+
 class Unit(NamedTuple):
     iri: str
     text: str

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import click
 
+from plankg.exports import formats as registry
+
 from . import __version__
 
-FORMATS = ("graphml", "ttl")
-DEFAULT_FORMATS = FORMATS  # what `plankg build` writes without --format
-FORMATS = (*FORMATS, "jsonld", "nt", "nq")  # linked data on request: JSON-LD, N-Triples, N-Quads
-FORMATS = (*FORMATS, "gexf", "json")  # Gephi's GEXF and d3's node-link JSON on request (issue 5)
+FORMATS = registry.choices()  # every name and alias the format registry (exports/formats.py) writes
+DEFAULT_FORMATS = registry.defaults()  # what `plankg build` writes without --format
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from plankg.exports import formats
 from plankg.exports.atomic import atomic_write_bytes
 from plankg.exports.style import hex_color, node_size, type_color
 
@@ -35,20 +36,14 @@ class ViewError(ValueError):
 
 
 def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """A graph file written by `plankg build`: .graphml (or .xml), .gexf or node-link .json."""
+    """A graph file written by `plankg build`: .graphml (or .xml), .gexf or node-link .json.
+
+    The reader is the format registry's (exports/formats.py) for the suffix; other suffixes are read as
+    GraphML."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    fmt = formats.for_path(path, formats.GRAPH) or formats.get("graphml")
     try:
-        if suffix == ".json":
-            data = json.loads(path.read_text(encoding="utf-8"))
-            try:
-                graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
-            except TypeError:  # networkx < 3.4 has no `edges` argument; "links" is its default
-                graph = nx.node_link_graph(data, directed=True, multigraph=True)
-        elif suffix == ".gexf":
-            graph = nx.read_gexf(path)
-        else:
-            graph = nx.read_graphml(path, force_multigraph=True)
+        graph = fmt.read(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ViewError(f"{path}: cannot read ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - any parse failure is one user-facing message

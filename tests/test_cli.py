@@ -79,7 +79,7 @@ def test_no_input_builds_the_bundled_sample(tmp_path: Path) -> None:
     assert {"District", "Official", "Platform", "Target"} <= {d["type"] for _, d in graph.nodes(data=True)}
 
     rdf = Graph().parse(out / "graph.ttl", format="turtle")
-    subjects = set(rdf.subjects())
+    subjects = {str(s) for s in rdf.subjects()}
     missing = [n for n in graph.nodes if entity_iri(n) not in subjects]
     assert not missing
 

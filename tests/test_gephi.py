@@ -1,6 +1,6 @@
 """Gephi-ready exports (issue 5): GraphML by Gephi's importer rules, read again by igraph; GEXF; node-link JSON.
 
-The hand-built graph of test_exports.py covers every node type and relation, two relations between one
+The hand-built graph of tests/graphs.py covers every node type and relation, two relations between one
 pair of nodes, aliases containing "|" and a Target without a year.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from test_exports import DOC_A, DOC_B, build_graph, edge_facts, reversed_copy
+from graphs import DOC_A, DOC_B, build_graph, edge_facts, reversed_copy
 
 from plankg.exports import write_all, write_gexf, write_graphml, write_nodelink
 from plankg.exports.style import TYPE_COLORS, hex_color, node_size

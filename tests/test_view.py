@@ -19,7 +19,7 @@ from urllib.parse import quote
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from test_exports import DOC_A, DOC_B, SENT_A2, SENT_B1, build_graph
+from graphs import DOC_A, DOC_B, SENT_A2, SENT_B1, build_graph
 
 from plankg.cli import cli
 from plankg.exports import write_gexf, write_graphml, write_nodelink
