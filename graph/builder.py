@@ -58,8 +58,9 @@ class GraphBuilder:
             nid = node_id(record.type, name)
         g = self.graph
         if nid not in g:
-            g.add_node(nid, type=str(record.type), label=name, aliases=[], docs=[])
+            g.add_node(nid, type=str(record.type), label=name, aliases=[], docs=[], confidence=0.0)
         data = g.nodes[nid]
+        data["confidence"] = max(data["confidence"], record.confidence)
         # the canonical label is the fullest form seen (广州国际金融城 over 国际金融城)
         names = set(data["aliases"]) | {data["label"], name} | aliases
         label = data["label"]
@@ -75,14 +76,17 @@ class GraphBuilder:
         return nid
 
     # -- edges ----------------------------------------------------------------------------
-    def add_edge(self, u: str, v: str, relation: Relation, doc_id: str, evidence: dict, attrs: dict) -> None:
+    def add_edge(
+        self, u: str, v: str, relation: Relation, doc_id: str, evidence: dict, attrs: dict, confidence: float
+    ) -> None:
         g = self.graph
         relation = str(relation)  # graph attributes are the contract's plain strings
         if g.has_edge(u, v, key=relation):
             data = g.edges[u, v, relation]
         else:
-            g.add_edge(u, v, key=relation, relation=relation, docs=[], evidence=[])
+            g.add_edge(u, v, key=relation, relation=relation, docs=[], evidence=[], confidence=0.0)
             data = g.edges[u, v, relation]
+        data["confidence"] = max(data["confidence"], confidence)
         add_sorted(data["docs"], doc_id)
         seen = self.evidence_seen.setdefault((u, v, relation), set())
         key = tuple(evidence.values())
@@ -125,7 +129,7 @@ class GraphBuilder:
             if u == v or u not in g or v not in g:
                 continue
             evidence = self.evidence(facts.doc_id, rel.sentence, rel.start, rel.end)
-            self.add_edge(u, v, rel.relation, facts.doc_id, evidence, rel.attrs)
+            self.add_edge(u, v, rel.relation, facts.doc_id, evidence, rel.attrs, rel.confidence)
         for t in facts.targets:
             subject = ids.get(t.subject) or self.resolve(*t.subject)
             if subject not in g:
@@ -149,10 +153,12 @@ class GraphBuilder:
                     doc=facts.doc_id,
                     start=t.start,
                     end=t.end,
+                    confidence=0.0,
                 )
             data = g.nodes[tid]
+            data["confidence"] = max(data["confidence"], t.confidence)
             add_sorted(data["docs"], facts.doc_id)
-            self.add_edge(subject, tid, Relation.SETS_TARGET, facts.doc_id, evidence, {})
+            self.add_edge(subject, tid, Relation.SETS_TARGET, facts.doc_id, evidence, {}, t.confidence)
 
     def build(self, documents: Iterable[DocumentFacts]) -> nx.MultiDiGraph:
         for facts in documents:

@@ -9,12 +9,14 @@ Nodes
     label       canonical (fullest) name
     aliases     sorted list of other names (never contains `label`)
     docs        sorted list of document ids the node was seen in
+    confidence  the probability that the node is right (the highest of its mentions'), 0..1
     Target nodes also carry indicator, value (float), unit, comparator, year (int|None),
     status (a Status), and sentence/doc/start/end of their evidence.
 
 Edges (key = relation)
     relation    a Relation
     docs        sorted list of supporting document ids
+    confidence  the probability that the fact is right (the highest of its supporting documents'), 0..1
     evidence    list of {"doc", "sentence", "start", "end"} dicts (character offsets into the document)
     title       holds_post only: the office, e.g. 区委书记
     date        held_event only: ISO date of the meeting, when known
@@ -148,6 +150,7 @@ class EntityRecord:
     # an external identity (a division code): records with one merge by it alone, so that
     # namesakes in different cities (two 鼓楼区) stay apart and 鼓楼 never merges them
     identity: str = ""
+    confidence: float = 1.0  # probability that this is a real entity of this type (rules: 1.0)
 
 
 @dataclass
@@ -159,6 +162,7 @@ class RelationRecord:
     start: int
     end: int
     attrs: dict = field(default_factory=dict)
+    confidence: float = 1.0
 
 
 @dataclass
@@ -173,6 +177,7 @@ class TargetRecord:
     sentence: str
     start: int
     end: int
+    confidence: float = 1.0
 
 
 @dataclass
