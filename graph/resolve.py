@@ -38,6 +38,7 @@ def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> d
             mapping[key] = longer[0]
             entities[longer[0]].aliases.append(name)
             entities[longer[0]].aliases.extend(entities[key].aliases)
+            entities[longer[0]].confidence = max(entities[longer[0]].confidence, entities[key].confidence)
     return mapping
 
 

@@ -22,6 +22,7 @@ class Mention:
     aliases: tuple[str, ...] = ()
     source: str = "rule"  # which recogniser found it
     attrs: dict = field(default_factory=dict)
+    confidence: float = 1.0  # the probability that this is a name of this type (rules: 1.0)
 
     def __post_init__(self) -> None:
         if not self.canonical:
@@ -42,6 +43,7 @@ class Link:
     start: int  # evidence: the supporting sentence
     end: int
     attrs: dict = field(default_factory=dict)
+    confidence: float = 1.0
 
 
 @dataclass
@@ -57,6 +59,7 @@ class TargetFact:
     end: int
     sent_start: int
     sent_end: int
+    confidence: float = 1.0
 
 
 @dataclass

@@ -29,7 +29,8 @@ def entity_records(mentions: list[Mention]) -> dict[EntityKey, EntityRecord]:
     entities: dict[EntityKey, EntityRecord] = {}
     for m in mentions:
         key = EntityKey(m.label, clean_name(m.canonical))
-        record = entities.setdefault(key, EntityRecord(m.label, key.name))
+        record = entities.setdefault(key, EntityRecord(m.label, key.name, confidence=0.0))
+        record.confidence = max(record.confidence, m.confidence)
         for alias in (m.text, *m.aliases):
             alias = clean_name(alias)
             if alias and alias != key.name and alias not in record.aliases:
@@ -73,6 +74,7 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
             r.start,
             r.end,
             dict(r.attrs, **({"sentence_original": original[r.start : r.end].strip()} if original else {})),
+            r.confidence,
         )
         for r in doc._.relations or []
     ]
@@ -88,8 +90,10 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
             text[t.sent_start : t.sent_end].strip(),
             t.start,
             t.end,
+            t.confidence,
         )
         for t in doc._.targets or []
+        if t.subject is not None
     ]
     return DocumentFacts(
         doc._.doc_id or "doc", doc._.date, len(text), source, list(entities.values()), relations, targets

@@ -93,7 +93,7 @@ class IndustryRecognizer(KnowledgeComponent):
                     if not self.in_list_position(clause, a, b):
                         continue  # 建筑面积: the word, not a sector
                     seen.add((c0 + a, c0 + b))
-                    canonical, aliases = self.canonical(item)
+                    canonical, aliases = sector_name(item)
                     mentions.append(
                         Mention(
                             c0 + a,
@@ -181,14 +181,17 @@ class IndustryRecognizer(KnowledgeComponent):
             b += 1  # 建筑业
         return a, b
 
-    def canonical(self, item: str) -> tuple[str, tuple[str, ...]]:
-        for praise in PRAISE:
-            if item.startswith(praise) and len(item) > len(praise) + 1:
-                item = item[len(praise) :]  # 世界级服装 -> 服装
-        for tail in ("产业", "行业"):
-            if item.endswith(tail) and len(item) > len(tail) + 1:
-                return item[: -len(tail)], (item,)
-        return item, ()
+
+def sector_name(item: str) -> tuple[str, tuple[str, ...]]:
+    """The name a sector is keyed by, and the written form as an alias: 世界级服装产业 -> 服装
+    (praise and the 产业/行业 tail dropped)."""
+    for praise in PRAISE:
+        if item.startswith(praise) and len(item) > len(praise) + 1:
+            item = item[len(praise) :]  # 世界级服装 -> 服装
+    for tail in ("产业", "行业"):
+        if item.endswith(tail) and len(item) > len(tail) + 1:
+            return item[: -len(tail)], (item,)
+    return item, ()
 
 
 @Language.factory(

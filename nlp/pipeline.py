@@ -24,11 +24,13 @@ from plankg.graph.divisions import divisions
 from plankg.graph.model import Level
 
 from . import (  # noqa: F401  (registers the factories when plankg is imported first)
+    attribution,
     context,
     districts,
     industries,
     names,
     officials,
+    recognizer,
     relations,
     resolve,
     statistical,

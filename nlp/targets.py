@@ -195,7 +195,7 @@ class TargetExtractor(KnowledgeComponent):
                 continue
             context = self.sentence_context(doc, text, s0, s1, focus.get(s0), context)
             targets += self.sentence_targets(text, context, doc._.year, names, places, inside)
-        doc._.targets = [t for t in targets if t.subject is not None]  # None: no subject in reach
+        doc._.targets = targets  # a subject may be None (none in reach): the graph leaves those out
         return doc
 
     def sentence_context(

@@ -1,0 +1,129 @@
+"""The learned "whose is it" step: which district or zone each platform, project, industry and
+meeting belongs to.
+
+For every such entity and every unit of the document (district, platform — a zone may act as
+a district —, and for meetings an organisation) a logistic model (nlp/linear.py, trained by
+training/learn.py) gives the probability that the unit owns it (has_platform, has_project,
+develops_industry, held_event), from the pair features of nlp/pairs.py, the rule linker's own
+choice among them. The most likely owner is kept when it passes `first`, further owners when
+they pass `more` (a project may be the city's and the county's). These links replace the rule
+linker's owner links; posts, part_of and spoke_at stay the rules'.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from plankg.graph.model import OWNER_RELATION, EntityKey, NodeType, Relation
+
+from .dates import day_in
+from .facts import Link, text_of
+from .linear import LogisticModel
+from .pairs import DocumentView, PairFeatures
+
+MODEL_FILE = "owners.json"
+OWNED = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.INDUSTRY, NodeType.EVENT)
+RELATION_OF = {**OWNER_RELATION, NodeType.EVENT: Relation.HELD_EVENT}
+REPLACED = frozenset(RELATION_OF.values())
+
+
+def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
+    """(item, unit, features) for every owned entity of the document and every unit that may own it."""
+    view = DocumentView.of(doc)
+    rule = {(link.head, link.relation, link.tail) for link in doc._.relations or []}
+    features = {False: PairFeatures(view), True: PairFeatures(view, with_organisations=True)}
+    rows = []
+    for key, mentions in view.entities.items():
+        if key.type not in OWNED:
+            continue
+        pairs = features[key.type == NodeType.EVENT]
+        spans = [(m.start, m.end) for m in mentions]
+        for unit in pairs.units:
+            if unit == key:
+                continue
+            row = pairs.row(key.type, key.name, spans, unit)
+            row["rule"] = float((unit, RELATION_OF[key.type], key) in rule)
+            rows.append((key, unit, row))
+    return rows
+
+
+def choose(
+    scored: list[tuple[EntityKey, EntityKey, float]], first: float, more: float
+) -> list[tuple[EntityKey, EntityKey, float]]:
+    """Per item, its most likely owner if above `first`, and every other above `more`."""
+    by_item: dict[EntityKey, list[tuple[float, EntityKey]]] = {}
+    for item, unit, p in scored:
+        by_item.setdefault(item, []).append((p, unit))
+    out = []
+    for item, options in by_item.items():
+        options.sort(key=lambda o: (-o[0], o[1]))
+        for rank, (p, unit) in enumerate(options):
+            if p > (first if rank == 0 else more):
+                out.append((item, unit, p))
+    return out
+
+
+class OwnerAttribution:
+    def __init__(self, name: str, enabled: bool) -> None:
+        self.name = name
+        self.enabled = enabled
+        self.model: LogisticModel | None = None
+
+    def initialize(self, get_examples=None, *, nlp=None, model: str | None = None) -> None:
+        """Read the trained model (`model`: an owners.json file or a folder with one)."""
+        file = Path(model) / MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
+        self.model = LogisticModel.read(file) if file is not None and file.exists() else None
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.write(Path(path) / MODEL_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude=()) -> OwnerAttribution:
+        file = Path(path) / MODEL_FILE
+        self.model = LogisticModel.read(file) if file.exists() else None
+        return self
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.enabled or self.model is None:
+            return doc
+        rows = owner_rows(doc)
+        p = self.model.probabilities([r for _, _, r in rows])
+        chosen = choose(
+            [(item, unit, float(pi)) for (item, unit, _), pi in zip(rows, p, strict=True)],
+            self.model.settings.get("first", 0.1),
+            self.model.settings.get("more", 0.5),
+        )
+        kept = [link for link in doc._.relations or [] if link.relation not in REPLACED]
+        doc._.relations = kept + [self.link(doc, item, unit, p) for item, unit, p in chosen]
+        return doc
+
+    @staticmethod
+    def link(doc: Doc, item: EntityKey, unit: EntityKey, p: float) -> Link:
+        """The link with its evidence: the sentence of the item's mention nearest to the unit's;
+        a meeting's date is the day that sentence gives."""
+        mentions = [m for m in doc._.mentions if m.key == item]
+        units = [m.start for m in doc._.mentions if m.key == unit]
+        nearest = min(mentions, key=lambda m: (min((abs(m.start - u) for u in units), default=0), m.start))
+        span = doc.char_span(nearest.start, nearest.end, alignment_mode="expand")
+        sent = span.sent if span is not None else doc[:].sent
+        attrs = {}
+        if item.type == NodeType.EVENT and doc._.year:
+            day = day_in(text_of(doc), sent.start_char, sent.end_char, doc._.year)
+            if day:
+                attrs["date"] = day
+        return Link(unit, RELATION_OF[item.type], item, sent.start_char, sent.end_char, attrs, p)
+
+
+@Language.factory(
+    "plankg_attribution",
+    assigns=["doc._.relations"],
+    requires=["doc._.mentions", "doc._.focus", "doc._.relations"],
+    default_config={"enabled": True},
+)
+def make_attribution(nlp: Language, name: str, enabled: bool) -> OwnerAttribution:
+    """enabled: false keeps the rule linker's owners."""
+    return OwnerAttribution(name, enabled)

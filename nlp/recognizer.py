@@ -1,0 +1,153 @@
+"""The learned recogniser: a character CRF that decides, for all seven entity types, which
+names the document holds, with the rules' candidates among its features.
+
+The rule components before it propose candidates (overlapping, from suffix grammars,
+gazetteers, titles, lexicons); this component tags every character (BIO) with a CRF trained on
+annotated articles (training/learn.py) and keeps the spans it finds. A span the rules also
+proposed keeps the rule mention (its canonical name, division code, posts); a new span gets a
+mention of its own, keyed the way the rules would key it. Each mention carries the model's
+confidence: the mean marginal probability of its characters' labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from plankg.graph.divisions import divisions
+from plankg.graph.model import Level, NodeType
+
+from .charfeatures import FILES, CharFeatures, bio_spans
+from .component import KnowledgeComponent
+from .facts import Mention, text_of
+from .industries import sector_name
+from .lexicon import Lexicon
+
+MODEL_FILE = "crf.model"
+LEVEL_RANK = {level: rank for rank, level in enumerate(Level)}
+# the level of a place the gazetteer does not list (villages, communities), from its last characters
+LEVEL_BY_SUFFIX = (("省", Level.PROVINCE), ("市", Level.CITY), ("州", Level.CITY), ("盟", Level.CITY),
+                   ("县", Level.COUNTY), ("区", Level.COUNTY), ("旗", Level.COUNTY))
+
+
+def division_attrs(surface: str) -> tuple[str, dict]:
+    """Canonical name, code and level of a place written `surface`: the highest-level division of
+    that full name or short form in the gazetteer; else the surface itself, its level guessed
+    from its suffix (a village or community is below the gazetteer's towns: town)."""
+    index = divisions()
+    options = index.by_name.get(surface) or index.by_short.get(surface) or []
+    if options:
+        best = min(options, key=lambda d: (LEVEL_RANK[d.level], d.code))
+        return best.name, {"code": best.code, "level": best.level}
+    level = next((lv for suffix, lv in LEVEL_BY_SUFFIX if surface.endswith(suffix)), Level.TOWN)
+    return surface, {"code": "", "level": level}
+
+
+class LearnedRecognizer(KnowledgeComponent):
+    files = FILES
+
+    def __init__(self, name: str, enabled: bool) -> None:
+        super().__init__(name)
+        self.enabled = enabled
+        self.model: bytes | None = None
+        self._tagger = None
+
+    # -- knowledge and weights ------------------------------------------------------------
+    def prepare(self, lexicon: Lexicon) -> None:
+        self.features = CharFeatures(lexicon)
+
+    def initialize(self, get_examples=None, *, nlp=None, data_dir: str | None = None, model: str | None = None):
+        """Read the data files and the trained CRF (`model`: a crf.model file or a folder with one;
+        a folder without one leaves the component without a model: it passes the candidates on)."""
+        super().initialize(get_examples, nlp=nlp, data_dir=data_dir)
+        file = Path(model) / MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
+        self.set_model(file.read_bytes() if file is not None and file.exists() else None)
+
+    def set_model(self, model: bytes | None) -> None:
+        self.model = model
+        self._tagger = None
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if self.model is not None:
+            (Path(path) / MODEL_FILE).write_bytes(self.model)
+
+    def from_disk(self, path: str | Path, *, exclude=()) -> LearnedRecognizer:
+        super().from_disk(path, exclude=exclude)
+        file = Path(path) / MODEL_FILE
+        self.set_model(file.read_bytes() if file.exists() else None)
+        return self
+
+    def tagger(self):
+        """The crfsuite tagger, opened from the model bytes (once per process)."""
+        if self._tagger is None:
+            import tempfile
+
+            import pycrfsuite
+
+            with tempfile.NamedTemporaryFile(suffix=".crf") as tmp:  # crfsuite opens files only
+                tmp.write(self.model)
+                tmp.flush()
+                tagger = pycrfsuite.Tagger()
+                tagger.open(tmp.name)  # the model is read into memory here
+            self._tagger = tagger
+        return self._tagger
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_tagger"] = None  # a crfsuite tagger does not pickle; reopened in the worker
+        return state
+
+    # -- the component --------------------------------------------------------------------------
+    def annotate(self, doc: Doc) -> Doc:
+        if not self.enabled or self.model is None:
+            return doc
+        text = text_of(doc)
+        candidates = doc._.mentions or []
+        if not text:
+            return doc
+        tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
+        tagger = self.tagger()
+        labels = tagger.tag(self.features(text, tokens, candidates))
+        rule = {(m.start, m.end, m.label): m for m in candidates}
+        mentions = []
+        for start, end, kind in bio_spans(labels):
+            confidence = sum(tagger.marginal(labels[i], i) for i in range(start, end)) / (end - start)
+            label = NodeType(kind)
+            m = rule.get((start, end, label)) or self.new_mention(text, start, end, label, candidates)
+            m.confidence = confidence
+            mentions.append(m)
+        doc._.mentions = mentions
+        return doc
+
+    @staticmethod
+    def new_mention(text: str, start: int, end: int, label: NodeType, candidates: list[Mention]) -> Mention:
+        """A mention for a span the rules did not propose, keyed as the rules would key it."""
+        surface = text[start:end]
+        canonical, aliases, attrs = surface, (), {}
+        if label == NodeType.DISTRICT:
+            canonical, attrs = division_attrs(surface)
+        elif label == NodeType.OFFICIAL:
+            # a rule official overlapping the span (苏忠 for 苏忠胜) lends it the posts before it
+            posts = next(
+                (c.attrs["posts"] for c in candidates if c.label == label and c.start < end and c.end > start
+                 and c.attrs.get("posts")),
+                [],
+            )
+            attrs = {"posts": posts}
+        elif label == NodeType.INDUSTRY:
+            canonical, aliases = sector_name(surface)
+        return Mention(start, end, label, surface, canonical=canonical, aliases=aliases, source="learned", attrs=attrs)
+
+
+@Language.factory(
+    "plankg_recognizer",
+    assigns=["doc._.mentions"],
+    requires=["doc._.mentions"],
+    default_config={"enabled": True},
+)
+def make_recognizer(nlp: Language, name: str, enabled: bool) -> LearnedRecognizer:
+    """enabled: false leaves the rule candidates as they are (the rules-only pipeline)."""
+    return LearnedRecognizer(name, enabled)

@@ -1,0 +1,170 @@
+"""Train plankg's learned layers on gold annotation files.
+
+    python -m training.learn GOLD_DIR... --out MODELS_DIR
+    python -m training.package --models MODELS_DIR --out NEW_PIPELINE
+
+1. The rule components of the shipped pipeline propose candidates for each gold text.
+2. The recogniser's CRF (nlp/recognizer.py) is trained on per-character features of the text
+   and the candidates (nlp/charfeatures.py) against the projected gold names (training/gold.py).
+3. The decision layers learn from what the recogniser will really give them: each document is
+   tagged by a CRF trained on the other folds (cross-fitting), analysed through the rule linker,
+   and every (item, possible owner) pair labelled from the gold relations. A logistic model per
+   layer (nlp/linear.py) is fitted, calibrated on out-of-fold probabilities and given the
+   decision thresholds that maximise F1 there.
+Writes MODELS_DIR/<component>/ (crf.model, owners.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from plankg.nlp import attribution
+from plankg.nlp.charfeatures import bio_labels
+from plankg.nlp.pairs import CATEGORIES, FEATURES, LOGS
+from plankg.nlp.pipeline import read
+from plankg.nlp.recognizer import MODEL_FILE as CRF_FILE
+
+from . import logistic
+from .gold import GoldDocument, GoldNames, folds, projected_spans, read_gold
+
+CRF_PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+CROSS_FOLDS = 4  # folds of the cross-fitted CRF whose output the decision layers learn from
+LEARNED = ("plankg_recognizer", "plankg_attribution")
+Log = Callable[[str], None]
+
+
+def rule_pipeline() -> Language:
+    """The shipped pipeline; its learned layers get the models being trained."""
+    return read()
+
+
+def run_until(nlp: Language, text: str, stop: str) -> Doc:
+    """The Doc after the components before `stop`."""
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == stop:
+            break
+        doc = component(doc)
+    return doc
+
+
+# -- the recogniser -------------------------------------------------------------------------------
+def crf_examples(nlp: Language, docs: Iterable[GoldDocument]) -> Iterator[tuple[list[list[str]], list[str]]]:
+    recognizer = nlp.get_pipe("plankg_recognizer")
+    recognizer._ready()
+    for gold in docs:
+        doc = run_until(nlp, gold.text, "plankg_recognizer")
+        tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
+        x = recognizer.features(gold.text, tokens, doc._.mentions or [])
+        y = bio_labels(len(gold.text), [(s, e, kind) for s, e, kind, _ in projected_spans(gold)])
+        yield x, y
+
+
+def train_crf(examples: list[tuple[list[list[str]], list[str]]]) -> bytes:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for x, y in examples:
+        trainer.append(x, y)
+    trainer.set_params(CRF_PARAMS)
+    with tempfile.TemporaryDirectory() as tmp:
+        trainer.train(str(Path(tmp) / CRF_FILE))
+        return (Path(tmp) / CRF_FILE).read_bytes()
+
+
+# -- the decision layers -------------------------------------------------------------------------------
+def analysed(nlp: Language, docs: list[GoldDocument], examples: dict[str, tuple], log: Log) -> Iterator[tuple]:
+    """(gold, Doc) for every document, tagged by a CRF that never saw it, through the rule linker."""
+    recognizer = nlp.get_pipe("plankg_recognizer")
+    for k, held_out in enumerate(folds(docs, CROSS_FOLDS)):
+        t0 = time.process_time()
+        recognizer.set_model(train_crf([examples[d.id] for d in docs if d not in held_out]))
+        log(f"  cross-fitted CRF {k + 1}/{CROSS_FOLDS}: {time.process_time() - t0:.0f} CPU s")
+        with nlp.select_pipes(disable=[n for n in LEARNED[1:] if n in nlp.pipe_names]):
+            for gold in held_out:
+                yield gold, nlp(gold.text)
+
+
+def owner_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, list, list]:
+    """Rows, labels and document ids of every (item, possible owner) pair."""
+    rows, labels, groups = [], [], []
+    for gold, doc in pairs:
+        names = GoldNames(gold)
+        texts = {}
+        for m in doc._.mentions or []:
+            texts.setdefault(m.key, set()).add(m.text)
+        for item, unit, row in attribution.owner_rows(doc):
+            g_item = names.entity(item.type, item.name, *texts.get(item, ()))
+            g_unit = names.entity(unit.type, unit.name, *texts.get(unit, ()))
+            relation = attribution.RELATION_OF[item.type]
+            label = bool(g_item and g_unit and (g_unit, relation, g_item) in names.relations)
+            rows.append(row)
+            labels.append(int(label))
+            groups.append(f"{gold.id}|{item.type}:{item.name}")
+    return rows, labels, groups
+
+
+def owner_thresholds(groups: list[str], units: list, p, labels: list[int], gold_count: int) -> dict:
+    """The (first, more) thresholds of `attribution.choose` with the best F1 on out-of-fold scores."""
+    by_item: dict[str, list[tuple[float, int]]] = {}
+    for g, pi, y in zip(groups, p, labels, strict=True):
+        by_item.setdefault(g, []).append((float(pi), y))
+    best = (-1.0, {})
+    for first, more in itertools.product([0.05, 0.1, 0.15, 0.2, 0.3, 0.4], [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]):
+        tp = fp = 0
+        for options in by_item.values():
+            options.sort(key=lambda o: -o[0])
+            for rank, (pi, y) in enumerate(options):
+                if pi > (first if rank == 0 else more):
+                    tp += y
+                    fp += 1 - y
+        precision, recall = tp / max(1, tp + fp), tp / max(1, gold_count)
+        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        if f1 > best[0]:
+            best = (f1, {"first": first, "more": more, "oof_f1": round(f1, 4)})
+    return best[1]
+
+
+def train(docs: list[GoldDocument], out_dir: Path, log: Log = print) -> Path:
+    """Every learned layer from `docs`, into out_dir (one folder per component)."""
+    nlp = rule_pipeline()
+    t0 = time.process_time()
+    examples = dict(zip((d.id for d in docs), crf_examples(nlp, docs), strict=True))
+    crf = train_crf(list(examples.values()))
+    (out_dir / "plankg_recognizer").mkdir(parents=True, exist_ok=True)
+    (out_dir / "plankg_recognizer" / CRF_FILE).write_bytes(crf)
+    log(f"recogniser CRF on {len(docs)} documents: {time.process_time() - t0:.0f} CPU s")
+
+    pairs = list(analysed(nlp, docs, examples, log))
+    rows, labels, groups = owner_examples(pairs)
+    model, oof = logistic.fit(rows, labels, [g.split("|")[0] for g in groups], FEATURES, LOGS, CATEGORIES)
+    owned = {"has_platform", "has_project", "develops_industry", "held_event"}
+    gold_count = sum(1 for d in docs for r in d.relations if r["relation"] in owned)
+    model.settings = owner_thresholds(groups, [], oof, labels, gold_count)
+    (out_dir / "plankg_attribution").mkdir(parents=True, exist_ok=True)
+    model.write(out_dir / "plankg_attribution" / attribution.MODEL_FILE)
+    log(f"owners: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
+    log(f"all layers: {time.process_time() - t0:.0f} CPU s")
+    return out_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("gold", nargs="+", type=Path, help="folders of gold *.json files")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the trained models")
+    args = parser.parse_args(argv)
+    train(read_gold(args.gold), args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
