@@ -10,8 +10,8 @@ flattened into a plain copy:
 * nodes get Gephi's visual attributes: integer `r`, `g`, `b` (0-255, one colour per `type`, see
   exports/style.py) and `size` (from the degree);
 * edges get unique ids e0, e1, ... in sorted order, so the same graph always gives byte-identical files;
-* `year`, `start`, `end`, `weight`, `r`, `g`, `b` are integers, `value` and `size` doubles; None is
-  omitted, never written as "None";
+* `year`, `start`, `end`, `weight`, `r`, `g`, `b` are integers, `value`, `size` and `confidence` (the
+  probability that the node or fact is right, 0..1) doubles; None is omitted, never written as "None";
 * each attribute name has one type per scope (mixed types are widened: int+float -> double, else string).
 
 The XML is written here rather than by networkx because Gephi needs two things networkx cannot write: the
@@ -53,7 +53,7 @@ from .style import node_size, type_color
 
 SEPARATOR = "|"
 _INT_FIELDS = ("year", "start", "end", "weight", "r", "g", "b")
-_FLOAT_FIELDS = ("value", "size")
+_FLOAT_FIELDS = ("value", "size", "confidence")
 # Handled explicitly below; anything else the builder adds is passed through as a scalar.
 _NODE_FIELDS = (
     "type",
@@ -66,6 +66,7 @@ _NODE_FIELDS = (
     "comparator",
     "year",
     "status",
+    "confidence",
     "sentence",
     "doc",
     "start",
@@ -82,6 +83,7 @@ _EDGE_FIELDS = (
     "weight",
     "title",
     "date",
+    "confidence",
     "docs",
     "sentence",
     "doc",
@@ -146,7 +148,7 @@ def _flat_node(node: Any, data: Mapping[str, Any], degree: int = 0) -> dict[str,
     _put(out, "aliases", _join(a for a in str_list(data.get("aliases")) if a != label))
     evidence = node_evidence(data)
     _put(out, "docs", _join(supporting_docs(data, evidence)))
-    for name in ("indicator", "value", "unit", "comparator", "year", "status"):
+    for name in ("indicator", "value", "unit", "comparator", "year", "status", "confidence"):
         _put(out, name, data.get(name))
     _evidence_fields(out, evidence)
     for name, value in zip(("r", "g", "b"), type_color(node_type), strict=True):
@@ -166,6 +168,7 @@ def _flat_edge(key: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     _put(out, "weight", max(1, len(docs)))
     _put(out, "title", data.get("title"))
     _put(out, "date", data.get("date"))
+    _put(out, "confidence", data.get("confidence"))
     _put(out, "docs", _join(docs))
     _evidence_fields(out, evidence)
     _extras(out, data, _EDGE_FIELDS)

@@ -6,7 +6,7 @@ exports/rdfgraph.py.
 
 Mapping
 * Each node: rdf:type pkg:<Type>, skos:prefLabel and rdfs:label its label, skos:altLabel its aliases (@zh),
-  pkg:mentionedIn the documents it was seen in. Target nodes add pkg:indicator, pkg:value (xsd:decimal),
+  pkg:confidence (xsd:decimal, 4 places) when the node has one, pkg:mentionedIn the documents it was seen in. Target nodes add pkg:indicator, pkg:value (xsd:decimal),
   pkg:unit, pkg:comparator, pkg:year (xsd:gYear) and pkg:status.
 * Each edge: one direct triple (subject pkg:partOf object, ...), so plain queries need no provenance.
   holds_post follows W3C ORG: person org:holds an org:Post, which is org:postIn the district/organization
@@ -14,7 +14,8 @@ Mapping
   held_event's date becomes schema:startDate of the event.
 * Provenance without RDF reification: each fact that has documents or evidence (an edge, or a Target node)
   is described by a resource: Targets themselves, and for edges one pkg:Assertion (a prov:Entity pointing at
-  the triple with pkg:assertedSubject / pkg:assertedProperty / pkg:assertedObject). The fact is
+  the triple with pkg:assertedSubject / pkg:assertedProperty / pkg:assertedObject, and the edge's
+  pkg:confidence). The fact is
   prov:wasDerivedFrom each supporting pkg:Document and pkg:hasEvidence each pkg:Evidence, which keeps the
   sentence text (pkg:sentence, pkg:start, pkg:end) and is prov:wasDerivedFrom its document. Evidence IRIs
   are keyed by document and character span, so a sentence that supports several facts is stated once.
@@ -27,13 +28,17 @@ Mapping
 * The build is a prov:Activity (IRI keyed by plankg's version and the set of documents, so rebuilding the
   same corpus gives the same IRI and bytes) that prov:used every document and prov:wasAssociatedWith a
   prov:SoftwareAgent carrying schema:softwareVersion; every Assertion and Target prov:wasGeneratedBy it.
-* Targets get pkg:hasUnit, an IRI from the unit vocabulary (exports/units.py, declared in ontology.ttl), and
-  pkg:valueInBaseUnit (value x pkg:conversionMultiplier, e.g. 35.5 亿元 -> 3550000000 元).
+* Targets get pkg:hasUnit, an IRI from the unit vocabulary (exports/units.py, base units declared in
+  ontology.ttl), and pkg:valueInBaseUnit (value x pkg:conversionMultiplier, e.g. 35.5 亿元 -> 3550000000 元).
+  Every unit used is also described in the data (a base unit's declaration is copied from ontology.ttl),
+  so graph.ttl passes the shapes without the ontology.
 * Officials are also schema:Person, Districts schema:AdministrativeArea and Platforms schema:Place, each
   with schema:name, so schema.org-only consumers need no reasoner.
 * Per-document named graphs (N-Quads): every triple is filed under the documents that support it (entity
   descriptions under each document that mentions the entity, facts and their provenance under their
-  supporting documents); the build activity and software agent stay in the default graph. Graph IRIs are
+  supporting documents); the build activity, its prov:used links and the software agent are in a graph
+  named by the build activity's IRI, so the default graph is empty and a store's union of named graphs
+  (Fuseki's unionDefaultGraph leaves the default graph out) holds every triple. Document graph IRIs are
   <base>graph/<document id>.
 """
 
@@ -41,6 +46,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -48,6 +55,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from plankg.graph.model import NodeType, Relation
+from plankg.graph.quantity import split_scale
 
 from . import iris
 from . import units as unitvocab
@@ -81,6 +89,7 @@ from .terms import (
     SKOS,
     XSD,
     canonical_decimal,
+    confidence,
     date,
     decimal,
     plain,
@@ -90,6 +99,17 @@ from .terms import (
 )
 
 CONTEXT_CHARS = 32  # characters of prefix / suffix in a TextQuoteSelector
+
+
+@cache
+def base_unit_declarations() -> dict[str, list[tuple[ox.NamedNode, Any]]]:
+    """unit IRI -> (property, object) of its declaration in ontology.ttl, for the base units."""
+    source = resources.files(__package__).joinpath("ontology.ttl").read_bytes()
+    found: dict[str, list[tuple[ox.NamedNode, Any]]] = {}
+    for t in ox.parse(source, format=ox.RdfFormat.TURTLE):
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(unitvocab.UNIT_BASE):
+            found.setdefault(t.subject.value, []).append((t.predicate, t.object))
+    return found
 
 
 def software_version() -> str:
@@ -126,8 +146,9 @@ def sentence_span(ev: Mapping[str, Any], text: str | None) -> tuple[int, int] | 
     return (at, at + len(sentence)) if at >= 0 else None
 
 
-# s, p, o, supporting documents, and whether the triple was stated before (then only new documents)
-Statement = tuple[ox.NamedNode, ox.NamedNode, Any, tuple[str, ...], bool]
+# s, p, o, supporting documents (or the name of the graph, for the build's own statements), and whether the
+# triple was stated before (then only new documents)
+Statement = tuple[ox.NamedNode, ox.NamedNode, Any, tuple[str | ox.NamedNode, ...], bool]
 
 
 class _Builder:
@@ -153,7 +174,7 @@ class _Builder:
         self.documents |= self._cited_docs()
         self.version = version or software_version()
         self.build = ox.NamedNode(iris.build_iri(self.version, self.documents))
-        self.ctx: tuple[str, ...] = ()
+        self.ctx: tuple[str | ox.NamedNode, ...] = ()
 
     def _cited_docs(self) -> set[str]:
         docs: set[str] = set()
@@ -236,15 +257,29 @@ class _Builder:
             self.add(position, OA.end, typed(span[1], XSD.nonNegativeInteger), ctx)
 
     def unit(self, iri: ox.NamedNode, unit: unitvocab.Unit) -> None:
-        """Scaled and unknown units are described in the data; base units live in ontology.ttl."""
-        if unit.base is not None and unit.multiplier == 1:
+        """Every unit a target uses is described in the data, so that graph.ttl validates on its own: base
+        units with their declaration copied from ontology.ttl, scaled ones (亿元) with pkg:baseUnit and
+        pkg:conversionMultiplier (and their base unit), unknown ones with a label."""
+        if unit.base is None:
+            self.once(iri, RDF.type, PKG.Unit)
+            self.once(iri, SKOS.prefLabel, zh(unit.text))
+            self.once(iri, RDFS.label, zh(unit.text))
             return
+        base = ox.NamedNode(unitvocab.base_unit_iri(unit.base))
+        declared = base_unit_declarations().get(base.value, [])
+        for p, o in declared:
+            self.once(base, p, o)
+        if unit.multiplier == 1:
+            return
+        scale, _ = split_scale(unit.text)
+        # one label per IRI: 万平方公里 and 万平方千米 are one unit, named by the base unit's preferred label
+        base_label = next((o.value for p, o in declared if p == SKOS.prefLabel), unit.text)
+        label = (scale.word if scale is not None else "") + base_label
         self.once(iri, RDF.type, PKG.Unit)
-        self.once(iri, SKOS.prefLabel, zh(unit.text))
-        self.once(iri, RDFS.label, zh(unit.text))
-        if unit.base is not None:
-            self.once(iri, PKG.baseUnit, ox.NamedNode(unitvocab.base_unit_iri(unit.base)))
-            self.once(iri, PKG.conversionMultiplier, canonical_decimal(Decimal(unit.multiplier)))
+        self.once(iri, SKOS.prefLabel, zh(label))
+        self.once(iri, RDFS.label, zh(label))
+        self.once(iri, PKG.baseUnit, base)
+        self.once(iri, PKG.conversionMultiplier, canonical_decimal(Decimal(unit.multiplier)))
 
     def node(self, node: Any, data: Mapping[str, Any]) -> None:
         iri = ox.NamedNode(iris.entity_iri(node, data))
@@ -262,6 +297,7 @@ class _Builder:
         for alias in str_list(data.get("aliases")):
             if alias != label:
                 self.add(iri, SKOS.altLabel, zh(alias))
+        self.add(iri, PKG.confidence, confidence(data.get("confidence")))
         if node_type != NodeType.TARGET:
             for doc in docs:
                 self.add(iri, PKG.mentionedIn, ox.NamedNode(iris.document_iri(doc)), (doc,))
@@ -319,6 +355,7 @@ class _Builder:
             self.add(fact, PKG.assertedSubject, s)
             self.add(fact, PKG.assertedProperty, predicate)
             self.add(fact, PKG.assertedObject, obj)
+            self.add(fact, PKG.confidence, confidence(data.get("confidence")))
             if relation == Relation.HELD_EVENT:  # merged events keep each organiser's date on its own fact
                 self.add(fact, PKG.onDate, date(data.get("date")))
             self.provenance(fact, docs, evidence)
@@ -339,12 +376,12 @@ class _Builder:
                 chars = as_int(meta.get("chars"))
                 if chars is not None:
                     self.add(iri, PKG.characters, typed(chars, XSD.integer))
-            self.add(self.build, PROV.used, iri, ())
+            self.add(self.build, PROV.used, iri, (self.build,))
 
     def activity(self) -> None:
-        """The build and the software that ran it, in the default graph."""
+        """The build and the software that ran it, in the named graph named by the build's IRI."""
         agent = ox.NamedNode(iris.agent_iri(self.version))
-        self.ctx = ()
+        self.ctx = (self.build,)  # a named graph of its own: every triple of the N-Quads is in a named graph
         self.add(self.build, RDF.type, PROV.Activity)
         self.add(
             self.build,
@@ -377,12 +414,16 @@ def rdf_statements(
 
 
 def quads(statements: Iterable[Statement]) -> Iterator[ox.Quad]:
-    """Each triple in the named graph of every document behind it; the rest in the default graph."""
+    """Each triple in the named graph of every document behind it (the build's provenance in the build's
+    graph); a triple with no document (none is written so) in the default graph."""
     graphs: dict[str, ox.NamedNode] = {}
     for s, p, o, docs, _ in statements:
         if not docs:
             yield ox.Quad(s, p, o)
         for doc in docs:
+            if isinstance(doc, ox.NamedNode):
+                yield ox.Quad(s, p, o, doc)
+                continue
             name = graphs.get(doc)
             if name is None:
                 name = graphs[doc] = ox.NamedNode(iris.graph_iri(doc))

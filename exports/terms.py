@@ -135,6 +135,18 @@ def canonical_decimal(number: Decimal) -> ox.Literal:
     return typed(text if "." in text else f"{text}.0", XSD.decimal)
 
 
+CONFIDENCE_PLACES = 4  # pkg:confidence is rounded to this many decimal places
+
+
+def confidence(value: Any) -> ox.Literal | None:
+    """pkg:confidence as xsd:decimal rounded to 4 places (0.95 -> "0.95", 1.0 -> "1.0"): exact in SPARQL
+    comparisons (FILTER(?c >= 0.9) compares decimals), short in the files; None when not a number."""
+    number = as_float(value)
+    if number is None:
+        return None
+    return canonical_decimal(Decimal(repr(round(number, CONFIDENCE_PLACES))))
+
+
 def decimal(value: Any) -> ox.Literal | None:
     """A float attribute as xsd:decimal (its shortest repr, so 35.5 stays 35.5), None when not a number."""
     number = as_float(value)

@@ -13,6 +13,7 @@ import networkx as nx
 
 from plankg.exports import write_all
 from plankg.graph.builder import GraphBuilder, summary
+from plankg.graph.filtering import filter_by_confidence, limit_evidence, parse_evidence
 from plankg.graph.model import DocumentFacts
 from plankg.nlp.handover import doc_to_facts
 from plankg.nlp.pipeline import load
@@ -116,6 +117,35 @@ class _Reader:
         )
 
 
+def relative_source(source: str, root: Path) -> str:
+    """dcterms:source as a path relative to the input given (a folder: the path inside it, a file: its
+    name), in / form; JSON Lines keep their ":line". The same file then gives the same triples whatever
+    the working directory, and no path of the building machine is written."""
+    prefix = str(root)
+    if not source.startswith(prefix):
+        return source
+    rest = source[len(prefix) :]
+    if root.is_dir():
+        return Path(rest.lstrip("/\\")).as_posix() if rest.strip("/\\") else root.name
+    return root.name + rest  # the file itself, or file.jsonl:12, file.txt#chars=...
+
+
+def _documents_under(paths: list[Path]) -> Iterator[Document | InputError]:
+    """iter_documents, one input at a time, with each document's source relative to its input."""
+    for root in paths:
+        for item in iter_documents([root]):
+            if isinstance(item, Document):
+                item.source = relative_source(item.source, root)
+            yield item
+
+
+def _select(graph: nx.MultiDiGraph, min_confidence: float | None, keep: int | None) -> nx.MultiDiGraph:
+    """The part of the graph the researcher asked for (plankg.graph.filtering)."""
+    if min_confidence is not None:
+        graph = filter_by_confidence(graph, min_confidence)
+    return graph if keep is None else limit_evidence(graph, keep)
+
+
 def build(
     inputs: Iterable[str | Path] | None = None,
     out_dir: str | Path | None = None,
@@ -127,6 +157,8 @@ def build(
     n_process: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
+    min_confidence: float | None = None,
+    evidence: str | int = "all",
 ) -> BuildResult:
     """Build one graph from .txt files, folders and JSONL files (the sample document by default).
 
@@ -135,9 +167,14 @@ def build(
     DIR/facts.sqlite; `update=True` adds the inputs to that store (replacing documents seen
     again) and rebuilds the graph from it, without reading the earlier texts. Documents are
     read, analysed and stored one after another; only the graph grows with the corpus.
+
+    `min_confidence` leaves out nodes and edges below it, `evidence` ("all", "first", "none" or a number)
+    caps the supporting sentences kept per fact; both shape what is returned and written, while the
+    fact store keeps everything.
     """
+    keep_evidence = parse_evidence(evidence)  # a bad choice fails before any work
     paths = [Path(p) for p in inputs] if inputs else [SAMPLE]
-    items = list(documents) if documents is not None else iter_documents(paths)
+    items = list(documents) if documents is not None else _documents_under(paths)
     reader = _Reader(items, keep_texts=out_dir is None)
     if reader.first is None:  # fail before loading the pipeline
         raise reader.nothing_readable()
@@ -152,7 +189,7 @@ def build(
     if progress is not None:
         facts = progress(facts, len(documents) if documents is not None else None)
     if out_dir is None:
-        graph = GraphBuilder().build(facts)
+        graph = _select(GraphBuilder().build(facts), min_confidence, keep_evidence)
         reader.report(on_skip)
         return BuildResult(
             graph, reader.count, reader.skipped, texts=reader.texts, encodings=dict(reader.encodings)
@@ -169,7 +206,7 @@ def build(
         reader.report(on_skip)
         # the graph is always rebuilt from the store, in document-id order, so an update and
         # a full build of the same documents give the same graph
-        graph = GraphBuilder().build(store)
+        graph = _select(GraphBuilder().build(store), min_confidence, keep_evidence)
         texts = store.texts()
     finally:
         store.close()

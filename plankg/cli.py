@@ -52,6 +52,18 @@ def cli() -> None:
 @click.option("--jobs", default=1, show_default=True, help="Worker processes for the extraction.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (--engine dask); a LocalCluster when omitted.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    help="Leave out nodes, edges and targets whose confidence is below this (0..1); facts.sqlite keeps all.",
+)
+@click.option(
+    "--evidence",
+    default="all",
+    show_default=True,
+    metavar="all|first|none|N",
+    help="Supporting sentences kept per fact: all, the first, none (documents only), or at most N.",
+)
 def build(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -61,10 +73,13 @@ def build(
     jobs: int,
     engine: str,
     scheduler: str | None,
+    min_confidence: float | None,
+    evidence: str,
 ) -> None:
     """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none."""
     from tqdm import tqdm
 
+    from plankg.graph.filtering import evidence_count, parse_evidence
     from plankg.nlp.pipeline import PipelineMissing
 
     from .api import build as run_build
@@ -82,6 +97,10 @@ def build(
         click.echo(f"plankg: warning: {message}", err=True)
 
     try:
+        parse_evidence(evidence)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--evidence") from None
+    try:
         if update_dir is not None and not inputs:
             raise click.UsageError("--update DIR needs the new INPUTS to add")
         result = run_build(
@@ -94,6 +113,8 @@ def build(
             n_process=max(1, jobs),
             engine=engine,
             scheduler=scheduler,
+            min_confidence=min_confidence,
+            evidence=evidence,
         )
     except (InputError, PipelineMissing) as exc:
         raise click.ClickException(str(exc)) from None
@@ -109,6 +130,10 @@ def build(
             click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in sorted(unusual.items())))
         click.echo("nodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
         click.echo("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
+        items, spans = evidence_count(result.graph)
+        click.echo(f"evidence ({evidence}): {items} items on the facts, {spans} distinct sentence spans")
+        if min_confidence is not None:
+            click.echo(f"min confidence: {min_confidence:g} (facts below it left out)")
         for path in result.written:
             click.echo(f"wrote {path}")
 
@@ -175,6 +200,15 @@ def validate_cmd(graph_file: Path, shapes: Path | None) -> None:
     sys.exit(1)
 
 
+def _list_queries(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .linkeddata import list_queries
+
+    click.echo(list_queries())
+    ctx.exit()
+
+
 @cli.command("query")
 @click.argument("graph_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("query", nargs=1)
@@ -186,16 +220,44 @@ def validate_cmd(graph_file: Path, shapes: Path | None) -> None:
     show_default=True,
     help="json is the SPARQL 1.1 results format.",
 )
-def query_cmd(graph_files: tuple[Path, ...], query: str, fmt: str) -> None:
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A value for one of the query's parameters (repeatable; see --list).",
+)
+@click.option(
+    "--list",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_list_queries,
+    help="List the bundled queries with their parameters and defaults, and exit.",
+)
+def query_cmd(graph_files: tuple[Path, ...], query: str, fmt: str, params: tuple[str, ...]) -> None:
     """Run a SPARQL QUERY (text, a .rq file, or a bundled example name) over GRAPH_FILES.
 
     Common prefixes (pkg: org: prov: skos: schema: dcterms: oa: rdfs: xsd: ...) need no PREFIX lines.
+    N-Quads and TriG files are queried as the union of their graphs (each triple once).
     """
-    from .linkeddata import LinkedDataError, format_result, load_store, read_query, run_query
+    from .linkeddata import (
+        LinkedDataError,
+        bind,
+        format_result,
+        has_union,
+        load_store,
+        parse_assignments,
+        read_query,
+        run_query,
+    )
 
     try:
+        text = bind(read_query(query), parse_assignments(params))
         store = load_store(graph_files)
-        result = run_query(store, read_query(query))
+        if has_union(graph_files):
+            click.echo("plankg: querying the union of the named graphs (each triple once)", err=True)
+        result = run_query(store, text)
         click.echo(format_result(result, fmt))
     except LinkedDataError as exc:
         raise click.ClickException(str(exc)) from None

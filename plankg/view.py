@@ -4,7 +4,9 @@ The page (template: plankg/view_template.html) carries the graph as JSON and a s
 layout drawn on a canvas: nodes coloured by type (the palette of exports/style.py, as in Gephi), search by
 name or alias, and a side panel with a node's attributes, its edges and their source sentences. It reads the
 GraphML, GEXF or node-link JSON written by `plankg build`; the JSON keeps every supporting sentence, the
-GraphML and GEXF only the first one of each fact.
+GraphML and GEXF only the first one of each fact. The panel shows each node's and edge's confidence, and a
+slider hides the facts below a chosen confidence (a node below it hides its edges too, as
+`plankg build --min-confidence` leaves them out).
 """
 
 from __future__ import annotations
@@ -26,9 +28,22 @@ TEMPLATE = "view_template.html"
 # Shown as facts in the side panel in this order; other attributes follow sorted by name.
 _NODE_ORDER = ("indicator", "comparator", "value", "unit", "year", "status", "code", "level", "docs")
 # Not shown as facts: drawn (colour, size), or shown elsewhere in the panel.
-_NODE_HIDDEN = {"label", "type", "r", "g", "b", "size", "viz", "color", "aliases", "evidence", "id"}
+_NODE_HIDDEN = {
+    "label",
+    "type",
+    "r",
+    "g",
+    "b",
+    "size",
+    "viz",
+    "color",
+    "aliases",
+    "evidence",
+    "id",
+    "confidence",
+}
 _NODE_HIDDEN |= {"sentence", "doc", "start", "end"}
-_EDGE_HIDDEN = {"label", "relation", "id", "key", "evidence", "sentence", "doc", "start", "end"}
+_EDGE_HIDDEN = {"label", "relation", "id", "key", "evidence", "sentence", "doc", "start", "end", "confidence"}
 
 
 class ViewError(ValueError):
@@ -80,6 +95,15 @@ def _evidence(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"doc": str(e.get("doc") or ""), "sentence": str(e["sentence"])} for e in items]
 
 
+def _confidence(data: dict[str, Any]) -> float | None:
+    """The probability the node or fact is right, 0..1; None when the file has none (older builds)."""
+    try:
+        value = float(data["confidence"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return value if 0 <= value <= 1 else None
+
+
 def _color(data: dict[str, Any], node_type: str) -> str:
     viz = data.get("viz") if isinstance(data.get("viz"), dict) else {}
     rgb = viz.get("color") if isinstance(viz.get("color"), dict) else data
@@ -121,6 +145,7 @@ def payload(graph: nx.MultiDiGraph) -> dict[str, Any]:
                 "aliases": [a for a in _names(data.get("aliases")) if a != label],
                 "facts": facts,
                 "evidence": _evidence(data),
+                "confidence": _confidence(data),
             }
         )
     edges = []
@@ -139,7 +164,14 @@ def payload(graph: nx.MultiDiGraph) -> dict[str, Any]:
             if data[name] is not None and data[name] != ""
         ]
         edges.append(
-            {"s": index[u], "t": index[v], "relation": relation, "facts": facts, "evidence": evidence}
+            {
+                "s": index[u],
+                "t": index[v],
+                "relation": relation,
+                "facts": facts,
+                "evidence": evidence,
+                "confidence": _confidence(data),
+            }
         )
     types: dict[str, dict[str, Any]] = {}
     for n in nodes:

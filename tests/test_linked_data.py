@@ -106,17 +106,21 @@ def test_turtle_parses_with_a_second_independent_parser(built: Path) -> None:
 
 
 def test_nquads_has_one_named_graph_per_document(corpus_dir: Path) -> None:
-    store = ld.load_store(corpus_dir / "graph.nq")
+    store = ld.load_store(corpus_dir / "graph.nq", union=False)
     graphs = {g.value for g in store.named_graphs()}
-    assert graphs == {iris.graph_iri(d) for d in ("jiangxia", "suzhou", "xiaoshan")}
+    build_graph_iri = ld.run_query(store, "SELECT ?g WHERE { GRAPH ?g { ?g a prov:Activity } }").values()
+    assert len(build_graph_iri) == 1  # the build's provenance is in the graph named by the build
+    build_graph_name = build_graph_iri[0]["g"]
+    assert graphs == {iris.graph_iri(d) for d in ("jiangxia", "suzhou", "xiaoshan")} | {build_graph_name}
+    assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))  # every triple is named
     # a fact from 萧山 is in the xiaoshan graph only; the build and software agent in the default graph
     rows = ld.run_query(
         store,
         "SELECT ?g WHERE { GRAPH ?g { ?d pkg:hasPlatform ?p . ?p skos:prefLabel '湘湖未来科技城'@zh } }",
     ).values()
     assert rows == [{"g": iris.graph_iri("xiaoshan")}]
-    default = ld.run_query(store, "ASK { ?b a prov:Activity ; prov:wasAssociatedWith ?a }")
-    assert default.boolean is True
+    in_build = f"ASK {{ GRAPH <{build_graph_name}> {{ ?b a prov:Activity ; prov:wasAssociatedWith ?a }} }}"
+    assert ld.run_query(store, in_build).boolean is True
     # every document graph describes its own document
     for doc in ("jiangxia", "suzhou", "xiaoshan"):
         q = f"ASK {{ GRAPH <{iris.graph_iri(doc)}> {{ <{iris.document_iri(doc)}> a pkg:Document }} }}"
@@ -261,6 +265,30 @@ def test_shapes_pass_on_built_graphs(built: Path, corpus_dir: Path, name: str) -
         assert conforms, ld.format_violations(violations)
 
 
+def pyshacl_command() -> str:
+    found = shutil.which("pyshacl") or str(Path(sys.executable).with_name("pyshacl"))
+    if not Path(found).exists():
+        pytest.skip("the pyshacl command line (installed with pyshacl) is not there")
+    return found
+
+
+@pytest.mark.parametrize("with_ontology", [False, True], ids=["alone", "with ontology and RDFS"])
+def test_graph_ttl_validates_with_the_pyshacl_command_line(
+    built: Path, corpus_dir: Path, with_ontology: bool
+) -> None:
+    """A published graph.ttl passes the shipped shapes with the standard tool, without plankg: on its own
+    (every unit it uses is described in it), and with the ontology and RDFS inference mixed in."""
+    extra = ["-e", str(built / "ontology.ttl"), "-i", "rdfs"] if with_ontology else []
+    for folder in (built, corpus_dir):
+        done = subprocess.run(
+            [pyshacl_command(), "-s", str(ld.shapes_path()), *extra, str(folder / "graph.ttl")],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0 and "Conforms: True" in done.stdout, done.stdout[-3000:]
+
+
 def test_shapes_pass_on_the_hand_built_graph(tmp_path: Path) -> None:
     path = exports.write_turtle(build_graph(), tmp_path / "g.ttl")
     conforms, violations = ld.validate(path)
@@ -323,11 +351,10 @@ def test_validate_command(corpus_dir: Path, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- example queries
 
 
-def example(store, name: str, replace: tuple[str, str] | None = None) -> list[dict]:
+def example(store, name: str, **params: str) -> list[dict]:
+    """A bundled query's rows, with `params` as `--param name=value` would give them."""
     text = ld.example_queries()[name].read_text(encoding="utf-8")
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
+    text = ld.bind(text, {k: [v] for k, v in params.items()})
     return ld.run_query(store, text).values()
 
 
@@ -368,7 +395,7 @@ def test_query_platforms_per_district(store) -> None:
 
 def test_query_districts_backing_an_industry(store) -> None:
     assert example(store, "districts-backing-industry") == []  # no 人工智能 in the reports
-    rows = example(store, "districts-backing-industry", ('"人工智能"@zh', '"生物医药"@zh'))
+    rows = example(store, "districts-backing-industry", industry="生物医药")
     assert [(r["district"], r["document"]) for r in rows] == [("江夏区", "jiangxia"), ("萧山区", "xiaoshan")]
 
 
@@ -413,7 +440,7 @@ def test_query_targets_above_a_value(store) -> None:
         ("萧山区", "数字经济核心产业增加值", "80000000000", "2027", "target"),
     ]
     # 60亿元 is below the threshold; lowering it brings it in
-    lower = example(store, "targets-above-value", ("10000000000", "5000000000"))
+    lower = example(store, "targets-above-value", minimum="5000000000")
     assert ("江夏区", "一般公共预算收入") in {(r["subject"], r["indicator"]) for r in lower}
 
 
@@ -435,7 +462,7 @@ def test_query_speakers_on_a_date(store) -> None:
         ("顾晓岚", "全区高质量发展大会", "萧山区"),
     ]
     # the same-named meeting in 吴江区 a week earlier
-    rows = example(store, "speakers-on-date", ("2024-02-25", "2024-02-18"))
+    rows = example(store, "speakers-on-date", date="2024-02-18")
     assert [(r["official"], r["organiser"], r["document"]) for r in rows] == [("钱立峰", "吴江区", "suzhou")]
 
 
@@ -497,16 +524,21 @@ def test_query_planned_vs_actual(store) -> None:
     ] == [("江夏区", "地区生产总值增速", "6.8", "2023", "7", "2024")]
 
 
+def comparable(rows: list[dict]) -> list[str]:
+    """Rows in a fixed order, GROUP_CONCAT lists sorted: duplicates stay, so a row twice shows."""
+    return sorted(str({k: "、".join(sorted((v or "").split("、"))) for k, v in row.items()}) for row in rows)
+
+
 def test_every_example_query_runs_on_every_format(built: Path) -> None:
-    """The queries do not depend on Turtle: N-Triples and JSON-LD give the same rows (N-Quads: the union)."""
-    stores = {name: ld.load_store(built / name) for name in ("graph.ttl", "graph.nt", "graph.jsonld")}
+    """The queries do not depend on Turtle: N-Triples, JSON-LD and N-Quads (the union of its graphs, each
+    triple once) give the same rows, none twice."""
+    names = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.nq")
+    stores = {name: ld.load_store(built / name) for name in names}
     for name, path in ld.example_queries().items():
         text = path.read_text(encoding="utf-8")
-        results = [
-            sorted(str({k: "、".join(sorted((v or "").split("、"))) for k, v in row.items()}) for row in rows)
-            for rows in (ld.run_query(s, text).values() for s in stores.values())
-        ]
-        assert results[0] == results[1] == results[2], name
+        results = [comparable(ld.run_query(s, text).values()) for s in stores.values()]
+        assert results[0] == results[1] == results[2] == results[3], name
+    assert ld.run_query(stores["graph.nq"], text).rows  # the last query found something on quads too
 
 
 # ---------------------------------------------------------------- plankg query
@@ -551,11 +583,69 @@ def test_query_command_table_csv_json(corpus_dir: Path, tmp_path: Path) -> None:
 def test_query_command_errors_are_one_line(built: Path, tmp_path: Path) -> None:
     bad = run("query", str(built / "graph.ttl"), "SELECT WHERE {")
     assert bad.exit_code == 1 and "SPARQL syntax error" in bad.output and "Traceback" not in bad.output
+    typo = run("query", str(built / "graph.ttl"), "officials-and-post")
+    assert typo.exit_code == 1 and "syntax error" not in typo.output
+    assert "did you mean officials-and-posts?" in typo.output and "speakers-on-date" in typo.output
     missing = run("query", str(tmp_path / "none.ttl"), "ASK {}")
     assert missing.exit_code == 1 and "no such file" in missing.output
     wrong = tmp_path / "g.xyz"
     wrong.write_text("x", encoding="utf-8")
     assert "unknown RDF file type" in run("query", str(wrong), "ASK {}").output
+
+
+def test_query_command_on_nquads_queries_the_union(corpus_dir: Path) -> None:
+    ttl = run("query", str(corpus_dir / "graph.ttl"), "officials-and-posts", "--format", "csv")
+    nq = CliRunner().invoke(
+        cli, ["query", str(corpus_dir / "graph.nq"), "officials-and-posts", "--format", "csv"]
+    )
+    assert nq.exit_code == 0, nq.output
+    assert "querying the union of the named graphs" in nq.stderr
+    assert nq.stdout == ttl.output and len(nq.stdout.splitlines()) == 7  # header + six posts, none twice
+    # GRAPH ?g still sees where each fact came from
+    where = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?o org:holds ?post } } ORDER BY ?g"
+    graphs = run("query", str(corpus_dir / "graph.nq"), where, "--format", "csv").stdout.splitlines()[1:]
+    assert graphs == [iris.graph_iri(d) for d in ("jiangxia", "suzhou", "xiaoshan")]
+
+
+def test_query_parameters_on_the_command_line(corpus_dir: Path) -> None:
+    ttl = str(corpus_dir / "graph.ttl")
+    args = ["query", ttl, "districts-backing-industry", "--format", "csv"]
+    assert run(*args).output.splitlines() == ["district,industry,document"]  # no 人工智能 in these reports
+    rows = run(*args, "--param", "industry=生物医药").output.splitlines()
+    assert rows == ["district,industry,document", "江夏区,生物医药,jiangxia", "萧山区,生物医药,xiaoshan"]
+    both = run(*args, "--param", "industry=生物医药", "--param", "industry=高端纺织").output
+    assert "吴江区,高端纺织,suzhou" in both and "萧山区,生物医药" in both
+    fact = [
+        "query", ttl, "documents-supporting-fact", "--format", "csv",
+        "--param", "subject=江夏区", "--param", "property=pkg:hasProject", "--param", "object=美丽江夏工程",
+    ]  # fmt: skip
+    (row,) = run(*fact).output.splitlines()[1:]
+    assert row.startswith("jiangxia,2024-01-10,武汉市江夏区依托江夏经济开发区")
+    # values are SPARQL terms, never query text: a quote or a brace is part of the name looked for
+    sneaky = run(*args, "--param", 'industry=x" } ?d ?p ?o . { "')
+    assert sneaky.exit_code == 0 and sneaky.output.splitlines() == ["district,industry,document"]
+    for wrong, message in (
+        ("date=25 Feb", "a date is written YYYY-MM-DD"),
+        ("place=萧山区", "unknown parameter(s) place; this query takes: date"),
+        ("date", "write NAME=VALUE"),
+    ):
+        result = run("query", ttl, "speakers-on-date", "--param", wrong)
+        assert result.exit_code == 1 and message in result.output, result.output
+    bad_iri = run(*fact[:-6], "--param", "property=javascript alert")
+    assert bad_iri.exit_code == 1 and "an IRI is absolute" in bad_iri.output
+
+
+def test_query_list_names_every_query_with_its_parameters() -> None:
+    listing = run("query", "--list")
+    assert listing.exit_code == 0, listing.output
+    for name in ld.example_queries():
+        assert f"\n{name}\n" in f"\n{listing.output}"
+    assert "--param industry (text, default 人工智能)" in listing.output
+    assert "--param date (date, default 2024-02-25)" in listing.output
+    assert "--param minimum (number, default 0.9)" in listing.output
+    for path in ld.example_queries().values():  # every declared parameter has its VALUES default
+        for parameter in ld.parameters(path.read_text(encoding="utf-8")):
+            assert parameter.default_value
 
 
 def test_validate_and_query_from_another_directory(corpus_dir: Path, tmp_path: Path) -> None:
@@ -663,14 +753,41 @@ def test_push_nquads_keeps_one_graph_per_document(built: Path, oxigraph_server: 
     nq = built / "graph.nq"
     result = run("push", str(nq), "--endpoint", f"{oxigraph_server}/store")
     assert result.exit_code == 0, result.output
-    local = ld.load_store(nq)
+    local = ld.load_store(nq, union=False)
     for graph in local.named_graphs():
         where = f"{{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"
         assert remote_count(oxigraph_server, where) == len(
             list(local.quads_for_pattern(None, None, None, graph))
         )
-    default = len(list(local.quads_for_pattern(None, None, None, ox.DefaultGraph())))
-    assert remote_count(oxigraph_server, "{ ?s ?p ?o }") == default
+    assert remote_count(oxigraph_server, "{ ?s ?p ?o }") == 0  # no triple outside a named graph
+
+
+def remote_rows(base: str, query: str, union: bool = False) -> list[dict]:
+    """A SELECT over the SPARQL protocol; `union` asks Oxigraph for the union of the named graphs."""
+    params = {"query": query, **({"union-default-graph": ""} if union else {})}
+    request = urllib.request.Request(
+        f"{base}/query?" + urllib.parse.urlencode(params),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        data = json.load(response)
+    names = data["head"]["vars"]
+    return [{k: b[k]["value"] if k in b else None for k in names} for b in data["results"]["bindings"]]
+
+
+def test_bundled_queries_over_http_on_pushed_nquads(built: Path, oxigraph_server: str) -> None:
+    """After `plankg push graph.nq`, Oxigraph asked for the union default graph (`union-default-graph`,
+    or `oxigraph serve --union-default-graph`) gives every bundled query the rows of the local Turtle,
+    none twice, though a triple stated by two documents is in two graphs."""
+    assert run("push", str(built / "graph.nq"), "--endpoint", f"{oxigraph_server}/store").exit_code == 0
+    local = ld.load_store(built / "graph.ttl")
+    officials = ld.example_queries()["officials-and-posts"].read_text(encoding="utf-8")
+    assert remote_rows(oxigraph_server, officials) == []  # the default graph is empty: all is named
+    for name, path in ld.example_queries().items():
+        text = ld.with_prefixes(path.read_text(encoding="utf-8"))
+        expected = comparable(ld.run_query(local, text).values())
+        assert comparable(remote_rows(oxigraph_server, text, union=True)) == expected, name
+    assert remote_rows(oxigraph_server, officials, union=True)
 
 
 def test_push_errors_are_one_line(built: Path, oxigraph_server: str, tmp_path: Path) -> None:

@@ -1,13 +1,17 @@
 """The research notebooks in notebooks/ run top to bottom: on the bundled sample, and on another folder.
 
-Each notebook is executed in a fresh Jupyter kernel (nbclient) with matplotlib's headless Agg backend; a
-failing cell fails the test with the cell's traceback. The notebooks are stored without outputs.
+Each notebook is executed in a fresh Jupyter kernel (nbclient) with matplotlib's headless Agg backend and
+an empty matplotlib cache (MPLCONFIGDIR); a failing cell fails the test with the cell's traceback. Every
+chart must draw its Chinese labels: no cell may print matplotlib's "Glyph ... missing from font(s)"
+warning. The notebooks are stored without outputs; what they write goes to the folder they are given.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,22 +31,39 @@ pytestmark = [
 ]  # the kernel loads the pipeline from disk
 
 
-def execute(path: Path, out: Path, corpus: Path | None = None) -> Exception | None:
-    """Run every cell of the notebook at `path`, writing the build into `out`; the error, if any."""
-    env = dict(os.environ, MPLBACKEND="Agg", PLANKG_OUT=str(out), PLANKG_CORPUS=str(corpus or ""))
+Run = tuple[Path, Exception | None, list[str]]  # output folder, error, text the cells printed
+
+
+def execute(path: Path, out: Path, corpus: Path | None = None) -> Run:
+    """Run every cell of the notebook at `path`, writing its outputs into `out`."""
+    config = out.with_name(out.name + "-mplconfig")  # a fresh font cache, as on a new machine
+    env = dict(
+        os.environ,
+        MPLBACKEND="Agg",
+        MPLCONFIGDIR=str(config),
+        PLANKG_OUT=str(out),
+        PLANKG_CORPUS=str(corpus or ""),
+    )
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
+    error = None
     try:
         client.execute(env=env)  # passed on to the kernel process
     except Exception as exc:  # noqa: BLE001 - reported by the test that owns this run
-        return exc
-    return None
+        error = exc
+    printed = [
+        output.get("text", "") if output.get("output_type") == "stream" else str(output.get("data", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    ]
+    return out, error, printed
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Exception | None]]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     """Every notebook on the sample, and 02 on another folder, run two kernels at a time: name -> (out, error)."""
     corpus = tmp_path_factory.mktemp("corpus")
     for name in ("jiangxia", "suzhou", "xiaoshan"):
@@ -55,7 +76,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Exce
     )
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(execute, *job) for name, job in jobs.items()}
-        return {name: (jobs[name][1], future.result()) for name, future in futures.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def test_three_notebooks_stored_without_outputs() -> None:
@@ -74,15 +95,54 @@ def test_three_notebooks_stored_without_outputs() -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_sample(path: Path, runs: dict) -> None:
-    out, error = runs[path.stem]
+    out, error, printed = runs[path.stem]
     if error is not None:
         raise error
     assert (out / "graph.graphml").exists() and (out / "graph.ttl").exists()
+    text = "\n".join(printed)
+    assert "Chinese labels drawn with Noto Sans CJK SC" in text
+    assert "missing from font" not in text, "a chart drew Chinese as boxes"
+    assert list(out.glob("*.png")), "the figures are saved beside the build"
+
+
+def test_charts_draw_chinese_with_the_cjk_font(tmp_path: Path) -> None:
+    """Outside a notebook too: with use_cjk_font a chart of Chinese labels renders without one missing
+    glyph, and without it the same chart warns (so the check would see boxes)."""
+    script = (
+        "import warnings, matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from plankg.notebook import use_cjk_font\n"
+        "import sys\n"
+        "font = use_cjk_font() if sys.argv[1] == 'font' else None\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    fig, ax = plt.subplots()\n"
+        "    ax.bar(['天河区', '萧山区'], [7000, 2400])\n"
+        "    ax.set_title('地区生产总值（亿元）')\n"
+        "    fig.savefig(sys.argv[2])\n"
+        "print(font, sum('missing from font' in str(w.message) for w in caught))\n"
+    )
+    env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "cache"))
+    found = {}
+    for mode in ("font", "none"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, mode, str(tmp_path / f"{mode}.png")],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        found[mode] = done.stdout.split()
+    assert found["font"] == ["Noto", "Sans", "CJK", "SC", "0"]
+    if int(found["none"][-1]) == 0:
+        pytest.skip("this machine has a CJK font as matplotlib's default: the check cannot fail here")
+    assert int(found["none"][-1]) > 0
 
 
 def test_targets_notebook_runs_on_another_folder(runs: dict) -> None:
     """PLANKG_CORPUS points the notebook at any folder: here the three test fixture articles."""
-    out, error = runs["02_targets on a folder"]
+    out, error, _ = runs["02_targets on a folder"]
     if error is not None:
         raise error
     with open(out / "targets.csv", encoding="utf-8-sig", newline="") as fh:

@@ -226,3 +226,50 @@ def test_sample_page_in_headless_chromium(sample_graphml: Path, tmp_path: Path) 
         assert d["sentence"] in details
         other = v if u == district else u
         assert graph.nodes[other]["label"] in details
+
+
+def unsure_page(tmp_path: Path) -> tuple[Path, nx.MultiDiGraph]:
+    """The hand-built graph with confidences set by hand (the platform 0.4, the AI edge 0.6), as a page."""
+    graph = build_graph()
+    for _, data in graph.nodes(data=True):
+        data["confidence"] = 1.0
+    for *_, data in graph.edges(data=True):
+        data["confidence"] = 0.9
+    graph.nodes["Platform:天河中央商务区"]["confidence"] = 0.4
+    graph.edges["District:天河区", "Industry:人工智能", "develops_industry"]["confidence"] = 0.6
+    source = write_graphml(graph, tmp_path / "unsure.graphml")
+    page = tmp_path / "unsure.html"
+    assert CliRunner().invoke(cli, ["view", str(source), "--out", str(page)]).exit_code == 0
+    return page, graph
+
+
+def test_page_carries_confidence(tmp_path: Path) -> None:
+    page, _ = unsure_page(tmp_path)
+    data = embedded_data(page.read_text(encoding="utf-8"))
+    by_id = {n["id"]: n for n in data["nodes"]}
+    assert by_id["Platform:天河中央商务区"]["confidence"] == 0.4
+    assert sorted({e["confidence"] for e in data["edges"]}) == [0.6, 0.9]
+    assert all(f[0] != "confidence" for n in data["nodes"] for f in n["facts"])  # shown on its own line
+    assert 'id="min-confidence" type="range"' in page.read_text(encoding="utf-8")
+    # files without confidences (older builds) show none and hide nothing
+    plain = payload(build_graph())
+    assert {n["confidence"] for n in plain["nodes"]} == {None}
+
+
+def test_confidence_slider_in_headless_chromium(tmp_path: Path) -> None:
+    """#min-confidence=0.7 sets the slider: the platform (0.4) leaves the node list, 天河区's panel shows
+    each edge's confidence and no longer lists the 人工智能 edge (0.6) nor the platform's."""
+    page, graph = unsure_page(tmp_path)
+    tianhe = "District:天河区"
+    dom, console = chromium(f"{page.as_uri()}#node={quote(tianhe, safe='')}&min-confidence=0.7", tmp_path)
+    assert console == [], "console messages: " + "\n".join(console)
+    text = _PageText()
+    text.feed(dom)
+    assert text.ready
+    details = "".join(text.details)
+    assert "confidence1.00" in details and "confidence0.90" in details
+    assert f"Edges ({graph.degree(tianhe) - 2})" in details
+    assert "develops_industry 数字经济" in details and "develops_industry 人工智能" not in details
+    assert "has_platform 天河中央商务区" not in details
+    assert re.search(r'<li [^>]*title="Platform:天河中央商务区" class="unsure">', dom)  # out of the list
+    assert "below 0.70 hidden" in dom

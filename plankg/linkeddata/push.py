@@ -28,7 +28,7 @@ def _graph_payloads(path: Path, graph: str | None) -> Iterator[tuple[str | None,
     import pyoxigraph as ox
 
     ntriples = formats.get("nt")  # each graph of a quad file goes as N-Triples
-    store = load_store(path)
+    store = load_store(path, union=False)  # each graph as it is
     names: list[Any] = [ox.DefaultGraph(), *sorted(store.named_graphs(), key=lambda g: g.value)]
     for name in names:
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]

@@ -1,7 +1,7 @@
 """`plankg validate`: SHACL (exports/shapes.ttl, with exports/ontology.ttl mixed in) via pyshacl;
 violations come back as plain records (focus node, path, value, message) for readable printing.
 
-pyshacl works on rdflib Graphs, so this is the one reader that parses with rdflib.
+pyshacl works on rdflib Graphs, so this is the one reader that builds one (from pyoxigraph's parser).
 """
 
 from __future__ import annotations
@@ -16,25 +16,33 @@ from .sparql import PREFIXES
 
 
 def read_rdflib(path: Path):
-    """An rdflib Graph with every triple of the file (named graphs of quad files merged)."""
-    from rdflib import Dataset, Graph
+    """An rdflib Graph with every triple of the file (named graphs of quad files merged).
+
+    The file is parsed by pyoxigraph (every format, fast) and handed to rdflib term by term: rdflib's own
+    N-Quads and JSON-LD parsers are slow and warn about their own deprecated internals."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == PREFIXES["xsd"] + "string":
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
 
     rdf_format = rdf_file_format(path)
-    fmt = rdf_format.rdflib_name
+    graph = Graph()
     try:
-        if rdf_format.quads:
-            data = Dataset()
-            data.parse(path, format=fmt)
-            graph = Graph()
-            for s, p, o, _ in data.quads((None, None, None, None)):
-                graph.add((s, p, o))
-        else:
-            graph = Graph()
-            graph.parse(path, format=fmt)
+        for t in ox.parse(path=str(path), format=rdf_format.rdf_format()):
+            graph.add((term(t.subject), term(t.predicate), term(t.object)))
     except FileNotFoundError:
         raise LinkedDataError(f"{path}: no such file") from None
-    except Exception as exc:  # noqa: BLE001 - rdflib raises many parser-specific types
-        raise LinkedDataError(f"{path}: cannot parse as {fmt} ({exc})") from None
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise LinkedDataError(f"{path}: cannot parse as {rdf_format.rdflib_name} ({exc})") from None
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=False)
     return graph

@@ -2,7 +2,12 @@
 triples where rdflib's pure-Python evaluator takes minutes).
 
 Common prefixes (pkg:, org:, prov:, skos:, schema:, ...) are predeclared, so a query may use them without
-PREFIX lines. The example queries are bundled in the package (exports/queries/*.rq).
+PREFIX lines. The example queries are bundled in the package (exports/queries/*.rq); their parameters
+(`--param name=value`) are in params.py.
+
+Quad files (N-Quads, TriG) are queried as the union of their graphs: every triple is also put once into the
+store's default graph (the RDF merge, so no row comes twice), while `GRAPH ?g { ... }` still sees each
+named graph. A query therefore gives the same rows on graph.ttl and graph.nq.
 """
 
 from __future__ import annotations
@@ -34,16 +39,21 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def load_store(paths: Path | Iterable[Path]):
-    """An in-memory pyoxigraph Store with the given RDF files loaded (quads keep their graphs)."""
+def load_store(paths: Path | Iterable[Path], union: bool = True):
+    """An in-memory pyoxigraph Store with the given RDF files loaded. Quads keep their graphs and, with
+    `union` (the default), every triple is also in the default graph once: the union plain queries see."""
     import pyoxigraph as ox
 
     store = ox.Store()
     for path in [paths] if isinstance(paths, Path | str) else paths:
         path = Path(path)
-        fmt = rdf_file_format(path).rdf_format()
+        rdf_format = rdf_file_format(path)
+        fmt = rdf_format.rdf_format()
         try:
             store.load(path=str(path), format=fmt)
+            if union and rdf_format.quads:
+                parsed = ox.parse(path=str(path), format=fmt)
+                store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in parsed)
         except FileNotFoundError:
             raise LinkedDataError(f"{path}: no such file") from None
         except (SyntaxError, ValueError, OSError) as exc:
@@ -60,6 +70,40 @@ def example_queries() -> dict[str, Path]:
     return {p.stem: p for p in sorted(queries_dir().glob("*.rq"))}
 
 
+def describe(query: str) -> str:
+    """The question a query answers: its leading comment lines, parameter declarations left out."""
+    lines = []
+    for line in query.splitlines():
+        if not line.startswith("#"):
+            break
+        text = line.lstrip("#").strip()
+        if not re.match(r"(?i)param\s", text):
+            lines.append(text)
+    return " ".join(lines)
+
+
+def list_queries() -> str:
+    """`plankg query --list`: every bundled query, what it asks, its parameters with their defaults."""
+    from .params import parameters
+
+    out = []
+    for name, path in example_queries().items():
+        text = path.read_text(encoding="utf-8")
+        out.append(f"{name}\n    {describe(text)}")
+        for p in parameters(text):
+            out.append(f"    --param {p.name} ({p.kind}, default {p.default_value}): {p.description}")
+    return "\n".join(out)
+
+
+def has_union(paths: Iterable[Path]) -> bool:
+    """Whether any of the files holds named graphs (then queries see their union)."""
+    return any(rdf_file_format(p).quads for p in paths)
+
+
+# A bundled query's name (or a mistyped one): one word of letters, digits, -, _ and dots, no SPARQL in it.
+_NAME = re.compile(r"[\w.-]+")
+
+
 def read_query(query: str) -> str:
     """QUERY is SPARQL text, a path to a .rq file, or the name of a bundled example."""
     candidate = Path(query)
@@ -71,6 +115,15 @@ def read_query(query: str) -> str:
     examples = example_queries()
     if query in examples:
         return examples[query].read_text(encoding="utf-8")
+    if _NAME.fullmatch(query.strip()):
+        import difflib
+
+        close = difflib.get_close_matches(query.strip(), list(examples), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise LinkedDataError(
+            f"{query}: no such bundled query, file or SPARQL text; {hint}bundled queries: {', '.join(examples)}"
+            " (plankg query --list)"
+        )
     return query
 
 
