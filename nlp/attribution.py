@@ -22,7 +22,7 @@ from plankg.graph.model import OWNER_RELATION, EntityKey, NodeType, Relation
 from .dates import day_in
 from .facts import Link, text_of
 from .linear import LogisticModel
-from .pairs import DocumentView, PairFeatures
+from .pairs import UNITS, DocumentView, PairFeatures
 
 MODEL_FILE = "owners.json"
 OWNED = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.INDUSTRY, NodeType.EVENT)
@@ -34,7 +34,7 @@ def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
     """(item, unit, features) for every owned entity of the document and every unit that may own it."""
     view = DocumentView.of(doc)
     rule = {(link.head, link.relation, link.tail) for link in doc._.relations or []}
-    features = {False: PairFeatures(view), True: PairFeatures(view, with_organisations=True)}
+    features = {False: PairFeatures(view), True: PairFeatures(view, (*UNITS, NodeType.ORGANIZATION))}
     rows = []
     for key, mentions in view.entities.items():
         if key.type not in OWNED:

@@ -37,8 +37,9 @@ FEATURES = [
 ]
 LOGS = ["unit_count", "unit_rank", "unit_order", "candidates", "before", "after", "sentence_gap",
         "between", "item_count", "children", "parents"]
-CATEGORIES = {"unit_level": [0, 1, 2, 3, 4, 5], "item_type": [2, 3, 4, 6, 7], "unit_type": [1, 2, 5]}
+CATEGORIES = {"unit_level": [0, 1, 2, 3, 4, 5], "item_type": [2, 3, 4, 6, 7], "unit_type": [1, 2, 3, 5]}
 TYPE_NUMBER = {t: i for i, t in enumerate(NodeType)}
+UNITS = (NodeType.DISTRICT, NodeType.PLATFORM)  # what may own things: districts and zones acting as them
 
 
 @dataclass
@@ -79,18 +80,17 @@ class DocumentView:
     def paragraph(self, pos: int) -> int:
         return max(0, bisect_right(self.paragraph_starts, pos) - 1)
 
-    def units(self, with_organisations: bool = False) -> dict[EntityKey, list[Mention]]:
-        """Districts and platforms (zones may act as districts); organisations too for meetings."""
-        kinds = (NodeType.DISTRICT, NodeType.PLATFORM) + ((NodeType.ORGANIZATION,) if with_organisations else ())
+    def units(self, kinds: tuple[NodeType, ...]) -> dict[EntityKey, list[Mention]]:
+        """The entities of these types (the possible owners or subjects), with their mentions."""
         return {k: ms for k, ms in self.entities.items() if k.type in kinds}
 
 
 class PairFeatures:
     """Rows of pair features for the items of one document."""
 
-    def __init__(self, view: DocumentView, with_organisations: bool = False) -> None:
+    def __init__(self, view: DocumentView, kinds: tuple[NodeType, ...] = UNITS) -> None:
         self.view = view
-        self.units = view.units(with_organisations)
+        self.units = view.units(kinds)
         n = max(1, len(view.text))
         self.n = n
         counts = {k: len(ms) for k, ms in self.units.items()}

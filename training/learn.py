@@ -27,7 +27,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.nlp import attribution
+from plankg.evaluate import base_figure
+from plankg.nlp import attribution, target_subjects
 from plankg.nlp.charfeatures import bio_labels
 from plankg.nlp.pairs import CATEGORIES, FEATURES, LOGS
 from plankg.nlp.pipeline import read
@@ -38,7 +39,7 @@ from .gold import GoldDocument, GoldNames, folds, projected_spans, read_gold
 
 CRF_PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 CROSS_FOLDS = 4  # folds of the cross-fitted CRF whose output the decision layers learn from
-LEARNED = ("plankg_recognizer", "plankg_attribution")
+LEARNED = ("plankg_recognizer", "plankg_attribution", "plankg_target_subjects")
 Log = Callable[[str], None]
 
 
@@ -113,6 +114,43 @@ def owner_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, lis
     return rows, labels, groups
 
 
+def target_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, list, list]:
+    """Rows, labels and figure ids of every (figure, possible subject) pair: a pair is right when the
+    document's gold has a target of that figure (value in base units) with that subject."""
+    rows, labels, groups = [], [], []
+    for gold, doc in pairs:
+        names = GoldNames(gold)
+        texts = {}
+        for m in doc._.mentions or []:
+            texts.setdefault(m.key, set()).add(m.text)
+        wanted = {(t["subject"], base_figure(t["value"], t["unit"])) for t in gold.targets}
+        targets = doc._.targets or []
+        for i, unit, row in target_subjects.subject_rows(doc):
+            t = targets[i]
+            subject = names.entity(unit.type, unit.name, *texts.get(unit, ()))
+            rows.append(row)
+            labels.append(int((subject, base_figure(t.value, t.unit)) in wanted))
+            groups.append(f"{gold.id}|{i}")
+    return rows, labels, groups
+
+
+def target_threshold(groups: list[str], p, labels: list[int], gold_count: int) -> dict:
+    """The threshold on each figure's best subject with the best F1 on out-of-fold scores."""
+    best_of: dict[str, tuple[float, int]] = {}
+    for g, pi, y in zip(groups, p, labels, strict=True):
+        if g not in best_of or pi > best_of[g][0]:
+            best_of[g] = (float(pi), y)
+    best = (-1.0, {})
+    for threshold in [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]:
+        tp = sum(y for pi, y in best_of.values() if pi > threshold)
+        n = sum(1 for pi, _ in best_of.values() if pi > threshold)
+        precision, recall = tp / max(1, n), tp / max(1, gold_count)
+        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        if f1 > best[0]:
+            best = (f1, {"threshold": threshold, "oof_f1": round(f1, 4)})
+    return best[1]
+
+
 def owner_thresholds(groups: list[str], units: list, p, labels: list[int], gold_count: int) -> dict:
     """The (first, more) thresholds of `attribution.choose` with the best F1 on out-of-fold scores."""
     by_item: dict[str, list[tuple[float, int]]] = {}
@@ -153,6 +191,16 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print) -> Path:
     (out_dir / "plankg_attribution").mkdir(parents=True, exist_ok=True)
     model.write(out_dir / "plankg_attribution" / attribution.MODEL_FILE)
     log(f"owners: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
+
+    rows, labels, groups = target_examples(pairs)
+    model, oof = logistic.fit(
+        rows, labels, [g.split("|")[0] for g in groups],
+        target_subjects.TARGET_FEATURES, target_subjects.TARGET_LOGS, target_subjects.TARGET_CATEGORIES,
+    )
+    model.settings = target_threshold(groups, oof, labels, sum(len(d.targets) for d in docs))
+    (out_dir / "plankg_target_subjects").mkdir(parents=True, exist_ok=True)
+    model.write(out_dir / "plankg_target_subjects" / target_subjects.MODEL_FILE)
+    log(f"target subjects: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
     log(f"all layers: {time.process_time() - t0:.0f} CPU s")
     return out_dir
 

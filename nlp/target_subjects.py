@@ -1,0 +1,135 @@
+"""The learned target decisions: which figures are targets, and whose.
+
+The target grammar (nlp/targets.py) reads every figure with its indicator, comparator, year and
+status, and guesses a subject. Here a logistic model (nlp/linear.py, trained by
+training/learn.py) scores each figure with each possible subject of the document (a district,
+a platform, a project): the pair features of nlp/pairs.py plus what the figure itself looks like
+(its unit, size, comparator, status, the words around it: 第3名 is a rank, 参会代表200人 a count of
+people). A figure keeps its most likely subject when that passes the model's threshold, with
+the probability as its confidence; the others are left out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from plankg.graph.model import Comparator, NodeType, Status
+from plankg.graph.quantity import split_scale
+
+from .facts import TargetFact, text_of
+from .linear import LogisticModel
+from .pairs import CATEGORIES, FEATURES, LOGS, DocumentView, PairFeatures
+
+MODEL_FILE = "subjects.json"
+SUBJECTS = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)
+UNIT_CLASS = {"元": 1, "美元": 1, "%": 2, "个百分点": 3}
+COUNT_UNITS = frozenset("个家项条座所批宗处只头台辆人户名位次场")
+RANK_BEFORE = re.compile(r"(第|排名|位居|位列|居|列)$")
+PEOPLE = re.compile(r"(参会|出席|参加|代表|嘉宾|群众|人员|员工|工人|就业|岗位)")
+FIGURE_FEATURES = [
+    "unit_class", "scaled", "log_value", "comparator_eq", "comparator_more", "comparator_about",
+    "status_target", "year_missing", "indicator_chars", "rank_cue", "people_cue", "rule_subject",
+    "sentence_figures", "figure_in_heading",
+]
+TARGET_FEATURES = [*FEATURES, *FIGURE_FEATURES]
+TARGET_LOGS = [*LOGS, "indicator_chars", "sentence_figures"]
+TARGET_CATEGORIES = {**CATEGORIES, "unit_class": [0, 1, 2, 3, 4]}
+
+
+def figure_features(text: str, t: TargetFact, sentence_figures: int) -> dict:
+    scale, base = split_scale(t.unit)
+    unit_class = UNIT_CLASS.get(base, 4 if base[:1] in COUNT_UNITS else 0)
+    before = text[max(t.sent_start, t.start - 4) : t.start]
+    return {
+        "unit_class": unit_class,
+        "scaled": float(scale is not None),
+        "log_value": math.log10(abs(t.value) + 1.0),
+        "comparator_eq": float(t.comparator == Comparator.EQ),
+        "comparator_more": float(t.comparator in (Comparator.GT, Comparator.GE)),
+        "comparator_about": float(t.comparator == Comparator.APPROX),
+        "status_target": float(t.status == Status.TARGET),
+        "year_missing": float(t.year is None),
+        "indicator_chars": len(t.indicator),
+        "rank_cue": float(bool(RANK_BEFORE.search(before))),
+        "people_cue": float(bool(PEOPLE.search(t.indicator))),
+        "sentence_figures": sentence_figures,
+        "figure_in_heading": float("\n" not in text[t.sent_start : t.sent_end] and t.sent_end - t.sent_start < 30),
+    }
+
+
+def subject_rows(doc: Doc) -> list[tuple[int, object, dict]]:
+    """(index of the target in doc._.targets, subject key, features) for every figure and subject."""
+    text = text_of(doc)
+    view = DocumentView.of(doc)
+    pairs = PairFeatures(view, SUBJECTS)
+    targets = doc._.targets or []
+    per_sentence: dict[int, int] = {}
+    for t in targets:
+        per_sentence[t.sent_start] = per_sentence.get(t.sent_start, 0) + 1
+    rows = []
+    for i, t in enumerate(targets):
+        own = figure_features(text, t, per_sentence[t.sent_start])
+        for unit in pairs.units:
+            row = pairs.row(NodeType.TARGET, t.indicator, [(t.start, t.end)], unit)
+            row.update(own)
+            row["rule_subject"] = float(t.subject == unit)
+            row["rule"] = row["rule_subject"]
+            rows.append((i, unit, row))
+    return rows
+
+
+class TargetSubjects:
+    def __init__(self, name: str, enabled: bool) -> None:
+        self.name = name
+        self.enabled = enabled
+        self.model: LogisticModel | None = None
+
+    def initialize(self, get_examples=None, *, nlp=None, model: str | None = None) -> None:
+        """Read the trained model (`model`: a subjects.json file or a folder with one)."""
+        file = Path(model) / MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
+        self.model = LogisticModel.read(file) if file is not None and file.exists() else None
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.write(Path(path) / MODEL_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude=()) -> TargetSubjects:
+        file = Path(path) / MODEL_FILE
+        self.model = LogisticModel.read(file) if file.exists() else None
+        return self
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.enabled or self.model is None:
+            return doc
+        targets = doc._.targets or []
+        rows = subject_rows(doc)
+        p = self.model.probabilities([r for _, _, r in rows])
+        best: dict[int, tuple[float, object]] = {}
+        for (i, unit, _), pi in zip(rows, p, strict=True):
+            if i not in best or pi > best[i][0]:
+                best[i] = (float(pi), unit)
+        threshold = self.model.settings.get("threshold", 0.5)
+        kept = []
+        for i, t in enumerate(targets):
+            if i in best and best[i][0] > threshold:
+                t.subject, t.confidence = best[i][1], best[i][0]
+                kept.append(t)
+        doc._.targets = kept
+        return doc
+
+
+@Language.factory(
+    "plankg_target_subjects",
+    assigns=["doc._.targets"],
+    requires=["doc._.targets", "doc._.mentions", "doc._.focus"],
+    default_config={"enabled": True},
+)
+def make_target_subjects(nlp: Language, name: str, enabled: bool) -> TargetSubjects:
+    """enabled: false keeps the target grammar's own subjects."""
+    return TargetSubjects(name, enabled)
