@@ -229,10 +229,11 @@ def build(
             remove_stale(out)  # what a killed build left
             stored, pending = out / STORE_NAME, out / (STORE_NAME + ".tmp")
             pending.unlink(missing_ok=True)
-            ids = DocumentIds(FactStore.index(previous / STORE_NAME) if update else None)
+            ids = DocumentIds(_stored_ids(previous / STORE_NAME) if update else None)
             replacing = None if update else _earlier_build(out)
-            reader = read(ids, keep_texts=False)
             try:
+                _claim(pending)
+                reader = read(ids, keep_texts=False)
                 if update:
                     shutil.copyfile(previous / STORE_NAME, pending)
                 store = FactStore(pending)
@@ -269,6 +270,22 @@ def build(
         replaced=counts.replaced,
         total=total,
     )
+
+
+def _stored_ids(store: Path) -> dict[str, str | None]:
+    try:
+        return FactStore.index(store)
+    except StoreError as exc:
+        raise StoreError(f"{exc}; a build without --update starts anew") from None
+
+
+def _claim(pending: Path) -> None:
+    """Create the store's temporary file before any analysis: a folder that cannot be written fails at
+    once, and says so (SQLite would only say "unable to open database file")."""
+    try:
+        pending.touch(exist_ok=False)
+    except OSError as exc:
+        raise OSError(f"{pending.parent}: the folder cannot be written ({exc.strerror or exc})") from None
 
 
 def _earlier_build(out: Path) -> Callable[[set[str]], str | None] | None:

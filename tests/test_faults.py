@@ -394,7 +394,9 @@ def unwritable(folder: Path) -> Iterator[None]:
 def test_an_unwritable_output_folder_says_so(tmp_path: Path, news: Path) -> None:
     out = tmp_path / "out"
     with unwritable(out):
-        line = assert_one_line_error(run("build", news, "--out", out), "cannot write output")
+        line = assert_one_line_error(
+            run("build", news, "--out", out), "cannot write output", "cannot be written"
+        )
     assert "fact store" not in line
 
 
