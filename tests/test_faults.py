@@ -510,3 +510,22 @@ def test_a_store_that_is_not_sqlite_at_all(tmp_path: Path, news: Path) -> None:
     assert_built(run("build", news / "xiaoshan.txt", "--out", out, "--quiet"))
     (out / "facts.sqlite").write_bytes(b"this is not a database" * 100)
     assert_one_line_error(run("build", "--update", out, news / "jiangxia.txt"), "facts.sqlite")
+
+
+def test_a_store_written_before_documents_knew_their_files_is_updated(tmp_path: Path, news: Path) -> None:
+    """facts.sqlite of an earlier plankg (no document/origin columns): --update reads it, adds the columns."""
+    import sqlite3
+
+    out = tmp_path / "out"
+    assert_built(run("build", news / "xiaoshan.txt", "--out", out, "--quiet"))
+    store = out / "facts.sqlite"
+    with sqlite3.connect(store) as db:
+        rows = db.execute("SELECT doc_id, facts, text FROM documents").fetchall()
+        db.execute("DROP TABLE documents")
+        db.execute("CREATE TABLE documents (doc_id TEXT PRIMARY KEY, facts TEXT NOT NULL, text TEXT)")
+        db.executemany("INSERT INTO documents VALUES (?, ?, ?)", rows)
+    db.close()
+    result = run("build", "--update", out, news / "xiaoshan.txt", news / "jiangxia.txt")
+    assert_built(result)
+    assert "2 read, 1 added, 1 replaced; the graph now holds 2" in result.stdout
+    assert doc_ids(out) == {"xiaoshan", "jiangxia"}
