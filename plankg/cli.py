@@ -47,7 +47,8 @@ def cli() -> None:
     "--update",
     "update_dir",
     type=click.Path(path_type=Path),
-    help="Add INPUTS to the build in this folder (documents seen again are replaced) instead of starting anew.",
+    help="Add INPUTS to the build in this folder (it must hold one; documents seen again are replaced)"
+    " instead of starting anew; with --out, the result goes there and DIR is left as it was.",
 )
 @click.option("--jobs", default=1, show_default=True, help="Worker processes for the extraction.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
@@ -76,14 +77,21 @@ def build(
     min_confidence: float | None,
     evidence: str,
 ) -> None:
-    """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none."""
+    """Build ONE graph from INPUTS (.txt files, folders, .jsonl); the bundled sample when none.
+
+    With --update DIR the INPUTS are added to the build in DIR, which must hold one (facts.sqlite); the
+    result goes to DIR, or to --out when given (DIR is then left as it was).
+    """
+    from click.core import ParameterSource
     from tqdm import tqdm
 
     from plankg.graph.filtering import evidence_count, parse_evidence
     from plankg.nlp.pipeline import PipelineMissing
 
+    from .api import BuildError
     from .api import build as run_build
     from .sources import InputError
+    from .store import StoreError
 
     def progress(facts, total: int | None):
         if quiet or (total is not None and total < 2):
@@ -94,8 +102,12 @@ def build(
         )
 
     def warn(message: str) -> None:
-        click.echo(f"plankg: warning: {message}", err=True)
+        tqdm.write(f"plankg: warning: {message}", file=sys.stderr)  # above the progress bar, if any
 
+    def tell(message: str) -> None:
+        tqdm.write(f"plankg: {message}", file=sys.stderr)
+
+    out_given = click.get_current_context().get_parameter_source("out_dir") != ParameterSource.DEFAULT
     try:
         parse_evidence(evidence)
     except ValueError as exc:
@@ -105,7 +117,7 @@ def build(
             raise click.UsageError("--update DIR needs the new INPUTS to add")
         result = run_build(
             list(inputs),
-            update_dir or out_dir,
+            out_dir if update_dir is None or out_given else update_dir,
             formats or DEFAULT_FORMATS,
             progress=progress,
             on_skip=warn,
@@ -115,16 +127,23 @@ def build(
             scheduler=scheduler,
             min_confidence=min_confidence,
             evidence=evidence,
+            base=update_dir,
+            on_progress=None if quiet else tell,
         )
-    except (InputError, PipelineMissing) as exc:
+    except (InputError, PipelineMissing, BuildError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write output: {exc}") from None
     if not quiet:
         counts = result.summary
-        click.echo(
-            f"documents: {result.documents}" + (f" (skipped {len(result.skipped)})" if result.skipped else "")
-        )
+        skipped = f" (skipped {len(result.skipped)})" if result.skipped else ""
+        if update_dir is not None:
+            click.echo(
+                f"documents: {result.documents} read{skipped}, {result.added} added, {result.replaced} replaced;"
+                f" the graph now holds {result.total}"
+            )
+        else:
+            click.echo(f"documents: {result.documents}{skipped}")
         unusual = {k: v for k, v in result.encodings.items() if k != "utf-8"}
         if unusual:
             click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in sorted(unusual.items())))
@@ -320,11 +339,17 @@ def view_cmd(graph_file: Path, out_path: Path | None) -> None:
 
 
 def main() -> None:
+    """The console script. Ctrl-C ends a run with exit 130 and one line (not click's "Aborted!", exit 1):
+    the command has removed its temporary files and the previous output is as it was."""
     try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("plankg: interrupted; previous output left intact", err=True)
+        code = cli.main(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("plankg: interrupted; previous output kept", err=True)  # after click's blank line
         sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Extraction is a pure per-document map and graph merging is associative, so the g
 corpus can be rebuilt from stored per-document facts without reading any text again.
 `plankg build --update DIR NEW...` analyses only the new documents, replaces the stored
 facts of documents seen again, and rebuilds the graph from the store: the result equals a
-full rebuild.
+full rebuild. Each row knows the document it is (a part of) and the file it came from, so that a
+document added again replaces its own earlier rows and no other document's.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from plankg.graph.model import (
@@ -27,7 +29,34 @@ from plankg.graph.model import (
 )
 
 STORE_NAME = "facts.sqlite"
-SCHEMA = "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, facts TEXT NOT NULL, text TEXT)"
+# document: the id of the whole document a row is (a part of); origin: the file it came from (resolved
+# path), NULL for JSONL records. Stores written before these columns get them, empty.
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, facts TEXT NOT NULL, text TEXT,"
+    " document TEXT, origin TEXT)"
+)
+COLUMNS = ("document", "origin")
+
+
+class StoreError(Exception):
+    """A fact store that cannot be read (not SQLite, damaged, not plankg's); one line for the user."""
+
+
+@dataclass
+class Row:
+    """What is stored beside a document's facts."""
+
+    text: str | None
+    document: str
+    origin: str | None
+
+
+@dataclass
+class Stored:
+    """Documents a put_all added and replaced (whole documents, however many parts)."""
+
+    added: int = 0
+    replaced: int = 0
 
 
 def to_json(facts: DocumentFacts) -> str:
@@ -88,27 +117,92 @@ class FactStore:
         try:
             self.db = sqlite3.connect(self.path)
             self.db.execute(SCHEMA)
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+            for column in COLUMNS:
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
+            self.db.execute("CREATE INDEX IF NOT EXISTS documents_document ON documents (document)")
+        except sqlite3.OperationalError as exc:
+            if "unable to open" in str(exc) or "readonly" in str(exc):
+                raise OSError(f"{self.path}: cannot be written ({exc})") from None
+            raise StoreError(f"{self.path}: not a plankg fact store ({exc})") from None
         except sqlite3.DatabaseError as exc:
-            raise OSError(f"{self.path}: not a plankg fact store ({exc})") from None
+            raise StoreError(f"{self.path}: not a plankg fact store ({exc})") from None
 
-    def put_all(self, facts: Iterable[DocumentFacts], text_of: Callable[[str], str | None]) -> int:
-        """Store the facts with their documents' texts (replacing same ids), in one transaction."""
-        count = 0
+    @staticmethod
+    def index(path: Path) -> dict[str, str | None]:
+        """Document id -> origin of every document in the store at `path`, read without writing to it.
+
+        The whole file is checked first (PRAGMA quick_check), so that a damaged store stops an update
+        before any analysis, in one line."""
+        try:
+            db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot be read ({exc})") from None
+        try:
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise StoreError(f"{path}: the fact store is damaged ({check[0] if check else 'no answer'})")
+            have = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+            if "doc_id" not in have:
+                raise StoreError(f"{path}: not a plankg fact store (no documents table)")
+            if not set(COLUMNS) <= have:  # written before documents knew their files
+                return {doc_id: None for (doc_id,) in db.execute("SELECT doc_id FROM documents")}
+            rows = db.execute("SELECT doc_id, document, origin FROM documents")
+            return {document or doc_id: origin for doc_id, document, origin in rows}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a plankg fact store ({exc})") from None
+        finally:
+            db.close()
+
+    def put_all(self, facts: Iterable[DocumentFacts], row_of: Callable[[str], Row]) -> Stored:
+        """Store the facts with their documents' texts, in one transaction. A document stored before
+        (same id) loses all its earlier rows first, parts included, and counts as replaced."""
+        counts, seen = Stored(), set()
         with self.db:
             for f in facts:
+                row = row_of(f.doc_id)
+                if row.document not in seen:
+                    seen.add(row.document)
+                    gone = self.db.execute(
+                        "DELETE FROM documents WHERE document = ? OR doc_id = ?", (row.document, row.document)
+                    ).rowcount
+                    if gone:
+                        counts.replaced += 1
+                    else:
+                        counts.added += 1
                 self.db.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-                    (f.doc_id, to_json(f), text_of(f.doc_id)),
+                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
+                    (f.doc_id, to_json(f), row.text, row.document, row.origin),
                 )
-                count += 1
-        return count
+        return counts
+
+    def documents(self) -> int:
+        """How many whole documents the store holds."""
+        return self._one("SELECT COUNT(DISTINCT COALESCE(document, doc_id)) FROM documents")
+
+    def _one(self, sql: str) -> int:
+        try:
+            return self.db.execute(sql).fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
 
     def texts(self) -> dict[str, str]:
-        return {i: t for i, t in self.db.execute("SELECT doc_id, text FROM documents") if t is not None}
+        try:
+            return {i: t for i, t in self.db.execute("SELECT doc_id, text FROM documents") if t is not None}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
 
     def __iter__(self) -> Iterator[DocumentFacts]:
-        for (text,) in self.db.execute("SELECT facts FROM documents ORDER BY doc_id"):
-            yield from_json(text)
+        try:
+            for (text,) in self.db.execute("SELECT facts FROM documents ORDER BY doc_id"):
+                yield from_json(text)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(
+                f"{self.path}: not a plankg fact store (a record does not read: {exc})"
+            ) from None
 
     def close(self) -> None:
         self.db.close()

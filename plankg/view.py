@@ -56,13 +56,19 @@ def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     The reader is the format registry's (exports/formats.py) for the suffix; other suffixes are read as
     GraphML."""
     path = Path(path)
+    readable = ", ".join(f"{f.name} ({' '.join(f.suffixes)})" for f in formats.all_formats(formats.GRAPH))
+    rdf = formats.for_path(path, formats.RDF)
+    if rdf is not None:  # a file of the build, but not one view draws
+        raise ViewError(f"{path}: {rdf.name} is RDF; plankg view reads {readable} (plankg query reads RDF)")
     fmt = formats.for_path(path, formats.GRAPH) or formats.get("graphml")
     try:
         graph = fmt.read(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ViewError(f"{path}: cannot read ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - any parse failure is one user-facing message
-        raise ViewError(f"{path}: not a readable graph file ({exc})") from None
+        raise ViewError(
+            f"{path}: not a readable {fmt.name} file ({exc}); plankg view reads {readable}"
+        ) from None
     return graph if isinstance(graph, nx.MultiDiGraph) else nx.MultiDiGraph(graph)
 
 

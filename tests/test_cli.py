@@ -112,7 +112,7 @@ def test_only_turtle(tmp_path: Path) -> None:
 
 # -- folders, JSON Lines ------------------------------------------------------------------------------
 def test_folder_with_nested_texts(tmp_path: Path) -> None:
-    """All .txt files under a folder, at any depth, become documents named by their file stems."""
+    """All .txt files under a folder, at any depth, become documents named by their paths in it."""
     news = tmp_path / "news"
     (news / "zhejiang" / "hangzhou").mkdir(parents=True)
     (news / "hubei").mkdir()
@@ -121,7 +121,7 @@ def test_folder_with_nested_texts(tmp_path: Path) -> None:
     (news / "hubei" / "notes.csv").write_text("not,a,document\n", encoding="utf-8")
     out = tmp_path / "out"
     graph = assert_built(run("build", str(news), "--out", str(out)), out)
-    assert doc_ids(graph) == {"xiaoshan", "jiangxia"}
+    assert doc_ids(graph) == {"zhejiang/hangzhou/xiaoshan", "hubei/jiangxia"}
     assert {"萧山区", "江夏区", "湘湖未来科技城", "庙山大健康产业园", "林则安", "杜明川"} <= labels(graph)
 
 
