@@ -73,6 +73,20 @@ BASE_UNITS: dict[str, BaseUnit] = {
     "架": BaseUnit("AIRCRAFT", "aircraft", None, True),
     "棵": BaseUnit("TREE", "trees", None, True),
     "株": BaseUnit("PLANT", "plants", None, True),
+    "名": BaseUnit("PERSON_MING", "persons (名)", None, True),
+    "次": BaseUnit("TIMES_CI", "times / occurrences (次)", None, True),
+    "场": BaseUnit("EVENT_CHANG", "events / sessions (场)", None, True),
+    "种": BaseUnit("KIND", "kinds (种)", None, True),
+    "件": BaseUnit("ITEM_JIAN", "items (件)", None, True),
+    "口": BaseUnit("ITEM_KOU", "wells / items (口)", None, True),
+    "小时": BaseUnit("HOUR", "hour", "HR"),
+    "立方米": BaseUnit("M3", "cubic metre", "M3"),
+    "吉瓦": BaseUnit("GW", "gigawatt", "GigaW"),
+    "GW": BaseUnit("GW", "gigawatt", "GigaW"),
+    "MW": BaseUnit("MW", "megawatt", "MegaW"),
+    "GWh": BaseUnit("GWH", "gigawatt hour", "GigaW-HR"),
+    "公斤": BaseUnit("KG", "kilogram", "KiloGM"),
+    "千克": BaseUnit("KG", "kilogram", "KiloGM"),
 }
 
 

@@ -120,6 +120,8 @@ ENUMERATOR = re.compile(
 ACHIEVED = ("成功争取", "争取到", "已争取")
 QUOTED_SPAN = re.compile(r"“[^”]*”")
 HEADING_MARKS = ("■", "#")  # a marked heading line states no figures of its own
+LIST_SEPARATORS = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")  # between figures of one list
+BARE_MONEY = ("亿", "千亿", "百亿", "万亿")  # scale words that stand for yuan when no unit follows
 
 
 def _number(text: str) -> float | None:
@@ -138,6 +140,8 @@ class Clause:
 
     start: int
     previous_indicator: str = ""
+    last_indicator: str = ""  # as it was given to the last figure (a list sibling shares it)
+    last_end: int = -1  # where the last figure (and its comparator) ended
 
 
 @dataclass
@@ -272,16 +276,19 @@ class TargetExtractor(KnowledgeComponent):
             before, text, end + consumed, clause.previous_indicator, own_names + places, unit
         )
         indicator = SYNONYMS.sub(lambda x: INDICATOR_SYNONYMS[x.group(0)], indicator)
+        if not indicator and clause.last_end >= 0 and LIST_SEPARATORS.fullmatch(text[clause.last_end : start]):
+            indicator = clause.last_indicator  # 分别增长9.91%、9.88%: a sibling in a list of figures
         if not indicator:
             clause.start = end + consumed
             return None
-        if unit in scale_words() and any(h in indicator for h in MONEY_HINTS):
-            unit += "元"
+        if unit in BARE_MONEY or (unit in scale_words() and any(h in indicator for h in MONEY_HINTS)):
+            unit += "元"  # a bare 亿 is 亿元 in plan news
         year = self.year(
             text[clause.start : start], text[context.start : context.end], doc_year, context.running_year
         )
         status = self.status(text[context.start : context.end], year, doc_year, context.mode)
         clause.previous_indicator = indicator[: -len("增速")] if growth and indicator != "增速" else indicator
+        clause.last_indicator, clause.last_end = indicator, end + consumed
         clause.start = end + consumed + named_after
         return TargetFact(
             own or context.subject,
