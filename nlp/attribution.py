@@ -41,10 +41,7 @@ def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
             continue
         pairs = features[key.type == NodeType.EVENT]
         spans = [(m.start, m.end) for m in mentions]
-        for unit in pairs.units:
-            if unit == key:
-                continue
-            row = pairs.row(key.type, key.name, spans, unit)
+        for unit, row in pairs.rows(key.type, key.name, spans, exclude=key):
             row["rule"] = float((unit, RELATION_OF[key.type], key) in rule)
             rows.append((key, unit, row))
     return rows

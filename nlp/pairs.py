@@ -33,10 +33,11 @@ FEATURES = [
     "unit_in_title", "unit_zone", "unit_body", "unit_focus_share", "unit_main_focus", "candidates",
     "unit_in_name", "unit_starts_name", "before", "after", "same_sentence", "same_paragraph",
     "adjacent", "focus_share", "focus_any", "sentence_gap", "convening", "between", "item_count",
-    "item_first", "children", "parents", "rule",
+    "item_first", "children", "parents", "rule", "before_rank", "after_rank", "opens_sentence",
+    "nearest_in_sentence",
 ]
 LOGS = ["unit_count", "unit_rank", "unit_order", "candidates", "before", "after", "sentence_gap",
-        "between", "item_count", "children", "parents"]
+        "between", "item_count", "children", "parents", "before_rank", "after_rank"]
 CATEGORIES = {"unit_level": [0, 1, 2, 3, 4, 5], "item_type": [2, 3, 4, 6, 7], "unit_type": [1, 2, 3, 5]}
 TYPE_NUMBER = {t: i for i, t in enumerate(NodeType)}
 UNITS = (NodeType.DISTRICT, NodeType.PLATFORM)  # what may own things: districts and zones acting as them
@@ -115,6 +116,21 @@ class PairFeatures:
                 sum(index.is_inside(d, d2) for d2 in others),
             )
 
+    def rows(
+        self, item_type: NodeType, item_name: str, spans: list[tuple[int, int]], exclude: EntityKey | None = None
+    ) -> list[tuple[EntityKey, dict]]:
+        """The rows of one item with every unit, and how the units rank among each other: which is
+        nearest before the item, nearest after it, and nearest within its sentence."""
+        out = [(u, self.row(item_type, item_name, spans, u)) for u in self.units if u != exclude]
+        for key, rank in (("before", "before_rank"), ("after", "after_rank")):
+            for r, (_, row) in enumerate(sorted(out, key=lambda ur: (ur[1][key], ur[0]))):
+                row[rank] = r
+        in_sentence = [(row["before"], u) for u, row in out if row["same_sentence"]]
+        nearest = min(in_sentence)[1] if in_sentence else None
+        for u, row in out:
+            row["nearest_in_sentence"] = float(u == nearest)
+        return out
+
     def row(self, item_type: NodeType, item_name: str, spans: list[tuple[int, int]], unit: EntityKey) -> dict:
         view, ums = self.view, self.units[unit]
         level = ums[0].attrs.get("level")
@@ -177,4 +193,15 @@ class PairFeatures:
         )
         children, parents = self.hierarchy.get(unit, (0, 0))
         f["children"], f["parents"] = children, parents
+        f["opens_sentence"] = float(self.opens_sentence(unit, spans))
         return f
+
+    def opens_sentence(self, unit: EntityKey, spans: list[tuple[int, int]]) -> bool:
+        """A mention of the unit stands within the first few characters of an item's sentence (its
+        subject: 天河区今年将…)."""
+        view = self.view
+        for start, _ in spans:
+            s0 = view.sentence_starts[view.sentence(start)] if view.sentence_starts else 0
+            if any(s0 <= a <= s0 + 6 and a <= start for a, _ in self.positions[unit]):
+                return True
+        return False

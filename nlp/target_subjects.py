@@ -74,8 +74,7 @@ def subject_rows(doc: Doc) -> list[tuple[int, object, dict]]:
     rows = []
     for i, t in enumerate(targets):
         own = figure_features(text, t, per_sentence[t.sent_start])
-        for unit in pairs.units:
-            row = pairs.row(NodeType.TARGET, t.indicator, [(t.start, t.end)], unit)
+        for unit, row in pairs.rows(NodeType.TARGET, t.indicator, [(t.start, t.end)]):
             row.update(own)
             row["rule_subject"] = float(t.subject == unit)
             row["rule"] = row["rule_subject"]
