@@ -151,6 +151,9 @@ class EntityRecord:
     # namesakes in different cities (two 鼓楼区) stay apart and 鼓楼 never merges them
     identity: str = ""
     confidence: float = 1.0  # probability that this is a real entity of this type (rules: 1.0)
+    # the Districts (canonical names, of the same document) that the sentences naming this entity speak
+    # of, most often first: where an untitled 王伟表示 or a bare 县发改局 is, for resolving it
+    places: list[str] = field(default_factory=list)
 
 
 @dataclass
