@@ -48,7 +48,7 @@ from .model import (
     node_id,
     target_id,
 )
-from .resolve import division_of_level, is_generic_body, is_generic_zone, title_level, zone_words
+from .resolve import ZONE_BODY, division_of_level, is_generic_body, is_generic_zone, title_level, zone_words
 
 # one node per document until `finish` decides who is who
 PER_DOCUMENT = (NodeType.OFFICIAL, NodeType.EVENT)
@@ -66,17 +66,20 @@ def industry_key(name: str) -> str:
     return name
 
 
-def place_prefix(name: str) -> tuple[str, frozenset[str]]:
-    """A place written at the start of a name and the division codes it can stand for:
-    四川天府新区 -> (天府新区, {四川省}); ("", {}) when the name starts with no place, or the rest is a
-    kind of zone only (成都高新区: 高新区 is every city's)."""
+def split_place(name: str) -> tuple[frozenset[str], str]:
+    """A division written at the start of a name (its codes: namesakes give several) and the rest:
+    四川天府新区 -> ({51}, 天府新区); (∅, name) when the name starts with none."""
     index = divisions()
-    for n in range(min(len(name) - 3, 8), 1, -1):
+    for n in range(min(len(name) - 2, 8), 1, -1):
         divs = index.by_name.get(name[:n]) or index.by_short.get(name[:n])
-        rest = name[n:]
-        if divs and not is_generic_zone(rest):
-            return rest, frozenset(d.code for d in divs)
-    return "", frozenset()
+        if divs:
+            return frozenset(d.code for d in divs), name[n:]
+    return frozenset(), name
+
+
+def zone_kinds(name: str) -> list[str]:
+    """The kinds of zone a name ends with: 长子经济技术开发区 -> 经开区, 开发区, 经济技术开发区."""
+    return [kind for kind, forms in zone_words().items() if name.endswith(forms)]
 
 
 class GraphBuilder:
@@ -275,62 +278,77 @@ class GraphBuilder:
         return self.codes([*self.places.get(nid, ()), *owners])
 
     def join_short_forms(self) -> None:
-        """A Platform, Project or Organization named by a short form joins the one long form that has it as a
-        name: an alias (湘湖金融城 of 杭州湘湖金融城), the rest after a place (天府新区 of 四川天府新区), or for a
-        zone named by its kind only (高新区), a long form of that kind owned by a related place (成都高新区).
-        Platforms join only where their places agree; a short form that fits several stays apart."""
+        """A Platform, Project or Organization named by a short form joins the one long form it names:
+
+        * the short name is an alias of the long one (湘湖金融城 of 杭州湘湖金融城) or, for a Platform, what
+          is left after the place the long one starts with (天府新区 of 四川天府新区);
+        * a zone named by its kind only (高新区, owned by 成都市) joins a zone of that kind named after a
+          related place (成都高新区); a zone body named after a district (长子县经开区党工委) joins the body of
+          the zone of that kind named in a related place (长子经济技术开发区党工委).
+
+        Platforms and zone bodies join only where their places agree (the same division, or one containing
+        the other); a short form that fits several long ones stays apart."""
         g = self.graph
         by_name: dict[tuple[str, str], set[str]] = {}
-        prefix_codes: dict[str, frozenset[str]] = {}
+        by_kind: dict[tuple[str, str, str], set[str]] = {}  # (type, body word, kind) -> named zones / bodies
+        where: dict[str, frozenset[str]] = {}  # the places of a long form: named in it, owning it, spoken of
+        named_at: dict[str, frozenset[str]] = {}  # the places named in it
         for nid, data in g.nodes(data=True):
-            if data["type"] not in FORM_TYPES or "@" in nid:
+            etype = data["type"]
+            if etype not in FORM_TYPES or "@" in nid:
                 continue
             for name in data["aliases"]:
-                by_name.setdefault((data["type"], name), set()).add(nid)
-            if data["type"] == NodeType.PLATFORM:
+                by_name.setdefault((etype, name), set()).add(nid)
+            zone, body = data["label"], ""
+            if etype == NodeType.ORGANIZATION:
+                m = ZONE_BODY.match(data["label"])
+                zone, body = (m["zone"], m["body"]) if m else ("", "")
+            if etype == NodeType.PROJECT or not zone:
+                continue
+            codes, rest = split_place(zone)
+            if etype == NodeType.PLATFORM:
                 for name in [data["label"], *data["aliases"]]:
-                    rest, codes = place_prefix(name)
-                    if rest:
-                        by_name.setdefault((data["type"], rest), set()).add(nid)
-                    prefix_codes[nid] = prefix_codes.get(nid, frozenset()) | codes
+                    _, short = split_place(name)
+                    if short != name and not is_generic_zone(short):
+                        by_name.setdefault((etype, short), set()).add(nid)
+            if not is_generic_zone(zone):  # named zones, and zones named after their place (成都高新区)
+                for kind in zone_kinds(zone):
+                    by_kind.setdefault((etype, body, kind), set()).add(nid)
+            where[nid] = codes | self.node_codes(nid)
+            named_at[nid] = codes
         moves: dict[str, str] = {}
         for nid, data in sorted(g.nodes(data=True)):
-            etype = data["type"]
+            etype, name = data["type"], data["label"]
             if etype not in FORM_TYPES:
                 continue
-            name = data["label"]
-            generic = "@" in nid
-            if generic and etype == NodeType.PLATFORM:
-                forms = zone_words().get(name, (name,))
-                longer = {
-                    n
-                    for n, d in g.nodes(data=True)
-                    if d["type"] == etype
-                    and "@" not in n
-                    and d["label"].endswith(forms)
-                    and d["label"] != name
-                }
-            elif generic:
+            mine, body, placed = self.node_codes(nid), "", False
+            zone = name if etype == NodeType.PLATFORM else ""
+            if etype == NodeType.ORGANIZATION and (m := ZONE_BODY.match(name)):
+                zone, body = m["zone"], m["body"]
+            codes, rest = split_place(zone)
+            if zone and is_generic_zone(rest) and ("@" in nid or codes):  # 高新区@成都市, 长子县经开区党工委
+                # zones of that kind named after a place (成都高新技术产业开发区), not merely owned by one
+                # and named after the very division this one is named after or owned by (正定高新区 is not
+                # 石家庄's, though 正定县 lies in 石家庄市)
+                mine = codes or mine
+                longer = {n for n in by_kind.get((etype, body, rest), set()) - {nid} if named_at[n] & mine}
+                placed = True
+            elif "@" in nid:
                 continue
             else:
                 longer = by_name.get((etype, name), set()) - {nid}
+            longer = {n for n in longer if (len(g.nodes[n]["label"]), n) > (len(name), nid)}
             if not longer:
                 continue
-            if etype != NodeType.PLATFORM:
+            if etype == NodeType.PROJECT or (etype == NodeType.ORGANIZATION and not placed):
                 if len(longer) == 1:
                     moves[nid] = next(iter(longer))
                 continue
-            mine = self.node_codes(nid)
-            scored = sorted(
-                (place_affinity(mine, prefix_codes.get(n, frozenset()) | self.node_codes(n)), n)
-                for n in longer
-            )
+            scored = sorted((place_affinity(mine, where.get(n, frozenset())), n) for n in longer)
             best = scored[-1][0]
             top = [n for score, n in scored if score == best]
-            if len(top) == 1 and (best > 0 or (not mine and not generic)):
+            if len(top) == 1 and (best > 0 or (not mine and not placed)):
                 moves[nid] = top[0]
-            elif not mine and not generic and len(longer) == 1:
-                moves[nid] = next(iter(longer))
         for nid in sorted(moves):
             target = moves[nid]
             seen = {nid}

@@ -139,6 +139,12 @@ def department_name(division: Division, dept: str) -> str:
     return division.name + dept
 
 
+def unique_division(name: str) -> Division | None:
+    """The division of that full name, when the gazetteer has exactly one."""
+    found = divisions().by_name.get(name, [])
+    return found[0] if len(found) == 1 else None
+
+
 def title_level(title: str) -> str | None:
     """The level word a title opens with: 副县长 -> 县, 市委书记 -> 市, 书记 -> None."""
     m = TITLE_LEVEL.match(title)
@@ -196,6 +202,15 @@ class BodyResolver:
                 return pool[0]
         return None
 
+    def named_department(self, name: str) -> tuple[Division, str] | None:
+        """(仙游县, 发改局) for 仙游县发改局: a division's name and a department's short name."""
+        for n in range(len(name) - 2, 1, -1):
+            if name[n:] in department_names():
+                owner = self.division(name[:n]) or unique_division(name[:n])
+                if owner is not None:
+                    return owner, name[n:]
+        return None
+
     def organisation_key(self, key: EntityKey) -> EntityKey | None:
         """The full key of an Organization named by its level only, or None when it is named in full."""
         record = self.entities[key]
@@ -210,6 +225,15 @@ class BodyResolver:
                     NodeType.ORGANIZATION,
                     department_name(owner, level["dept"]),
                     places=self.near(owner, place.name if place else owner.name),
+                ),
+                key.name,
+            )
+        named = self.named_department(key.name)
+        if named:  # 仙游县发改局 -> 仙游县发展和改革局
+            owner, dept = named
+            return self.add(
+                EntityRecord(
+                    NodeType.ORGANIZATION, department_name(owner, dept), places=self.near(owner, owner.name)
                 ),
                 key.name,
             )
@@ -283,6 +307,17 @@ class BodyResolver:
     ) -> tuple[list[RelationRecord], dict[EntityKey, EntityKey]]:
         """The relations with their bodies resolved, and old key -> new key of the renamed records."""
         renamed: dict[EntityKey, EntityKey] = {}
+        for (
+            rel
+        ) in relations:  # a department named only in a post (仙游县发改局局长) is an Organization of the text
+            if (
+                rel.relation == Relation.HOLDS_POST
+                and rel.tail.type == NodeType.ORGANIZATION
+                and self.named_department(rel.tail.name)
+            ):
+                self.entities.setdefault(
+                    EntityKey(*rel.tail), EntityRecord(NodeType.ORGANIZATION, rel.tail.name)
+                )
         for key in sorted(k for k in self.entities if k.type == NodeType.ORGANIZATION):
             new = self.organisation_key(key)
             if new is not None and new != key:
