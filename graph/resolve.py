@@ -86,6 +86,8 @@ LEVEL_BODY = re.compile(
     rf"人大常委会|政协|纪委监委|纪委|(?!委|政府|人民政府|党委|党工委)[^、，,]{{1,10}}?(?:局|委员会|委|办公室|中心|厅|署))$"
 )
 TITLE_LEVEL = re.compile(rf"^(?:常务副|副|代理|代)?({_LEVEL})")
+# the level character written twice where a post phrase drops the place's stem (吴江区区长 -> 区区长)
+DOUBLED_LEVEL = re.compile(r"^([省市区县州盟旗镇乡])((?:常务副|副|代理|代)?\1长)$")
 ZONE_BODY = re.compile(r"^(?P<zone>.*?)(?P<body>党工委|管委会|管理委员会|工委)$")
 # a title in a zone's own body, the zone left unsaid: 管委会主任, 党工委副书记
 ZONE_TITLE = re.compile(
@@ -258,6 +260,7 @@ class BodyResolver:
             return [rel]
         titles: dict[EntityKey, list[str]] = {}
         for part in title.split("、"):
+            part = DOUBLED_LEVEL.sub(r"\2", part)  # 区区长 -> 区长, 市副市长 -> 副市长
             body, role = rel.tail, part
             dept = DEPARTMENT_TITLE.match(part)
             level = title_level(part)
