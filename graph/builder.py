@@ -56,6 +56,7 @@ PER_DOCUMENT = (NodeType.OFFICIAL, NodeType.EVENT)
 FORM_TYPES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.ORGANIZATION)
 PENDING = "\x1f"  # separates a per-document node's name from its document
 INDUSTRY_TAILS = ("产业", "行业")
+SUBJECT_TYPES = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)  # what targets hang off
 
 
 def industry_key(name: str) -> str:
@@ -101,6 +102,8 @@ class GraphBuilder:
         # per-document nodes of Officials and Events: node id -> (type, name, document)
         self.pending: dict[str, tuple[NodeType, str, str]] = {}
         self.finished = False
+        # evidence already on each edge that nodes are merged into (while `finish` runs)
+        self.merged_evidence: dict[tuple[str, str, str], set[tuple]] = {}
 
     # -- nodes ----------------------------------------------------------------------------
     def resolve(self, etype: NodeType, name: str) -> str:
@@ -264,6 +267,7 @@ class GraphBuilder:
             self.resolve_people()
             self.resolve_meetings()
             self.date_posts()
+            self.merged_evidence = {}
         return self.graph
 
     def codes(self, nodes: Iterable[str]) -> frozenset[str]:
@@ -465,7 +469,11 @@ class GraphBuilder:
         for u, _, key, edata in list(g.in_edges(src, keys=True, data=True)):
             if u != src:
                 self.merge_edge(u, dst, key, edata)
+        for edge in [*g.out_edges(src, keys=True), *g.in_edges(src, keys=True)]:
+            self.merged_evidence.pop(edge, None)
         g.remove_node(src)
+        if g.nodes[dst]["type"] not in SUBJECT_TYPES:
+            return
         for _, tid, key in list(g.out_edges(dst, keys=True)):  # a target's id names its subject
             if key == Relation.SETS_TARGET:
                 t = g.nodes[tid]
@@ -486,8 +494,13 @@ class GraphBuilder:
         mine["confidence"] = max(mine["confidence"], data["confidence"])
         for doc in data["docs"]:
             add_sorted(mine["docs"], doc)
-        seen = {tuple(ev.values()) for ev in mine["evidence"]}
-        mine["evidence"].extend(ev for ev in data["evidence"] if tuple(ev.values()) not in seen)
+        seen = self.merged_evidence.get((u, v, key))
+        if seen is None:  # kept while merging: a popular edge takes thousands of merges
+            seen = self.merged_evidence[(u, v, key)] = {tuple(ev.values()) for ev in mine["evidence"]}
+        for ev in data["evidence"]:
+            if tuple(ev.values()) not in seen:
+                seen.add(tuple(ev.values()))
+                mine["evidence"].append(ev)
         merge_attrs(
             mine, {k: v for k, v in data.items() if k not in ("relation", "docs", "evidence", "confidence")}
         )

@@ -31,7 +31,8 @@ smallest time gap, then document ids), so a build and an `--update` of the same 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -120,27 +121,34 @@ def post_affinity(a: Sequence[Post], b: Sequence[Post]) -> int:
 
 def resolve_people(sightings: Sequence[PersonSighting]) -> list[list[PersonSighting]]:
     """Sightings of one name, grouped into people (see the module's rules); clusters and their members are
-    in order of first sighting."""
+    in order of first sighting.
+
+    Sightings with the same posts, each within `LINK_DAYS` of the previous, are one person from the start
+    (a unit): the pairwise rules then run on units, so a name seen in thousands of documents costs as
+    much as the few posts it holds."""
     items = sorted(sightings, key=PersonSighting.order)
-    titled = [s for s in items if s.posts]
+    units = _units([s for s in items if s.posts])
     links, conflicts = [], set()
-    for i, a in enumerate(titled):
-        for j in range(i + 1, len(titled)):
-            b = titled[j]
-            gap = gap_days(a.day, b.day)
-            affinity = post_affinity(a.posts, b.posts) if a.doc != b.doc else 0
+    for i, a in enumerate(units):
+        for j in range(i + 1, len(units)):
+            b = units[j]
+            gap = a.gap(b)
+            affinity = post_affinity(a.posts, b.posts) if not a.docs & b.docs else 0
             if affinity and (gap is None or gap <= LINK_DAYS):
                 links.append(((-affinity, gap or 0, i, j), i, j))
             elif not affinity and (gap is None or gap <= CONFLICT_DAYS):
                 conflicts.add((i, j))
-    clusters = agglomerate(len(titled), links, conflicts)
-    groups = [[titled[i] for i in members] for members in clusters]
+    groups = [
+        sorted((s for i in members for s in units[i].members), key=PersonSighting.order)
+        for members in agglomerate(len(units), links, conflicts)
+    ]
+    reach = [_Reach(g) for g in groups]
     rest: list[PersonSighting] = []
     joined: dict[int, list[PersonSighting]] = {}
     for s in items:
         if s.posts:
             continue
-        at = _best_person(s, groups)
+        at = _best_person(s, reach)
         if at is None:
             rest.append(s)
         else:
@@ -152,17 +160,75 @@ def resolve_people(sightings: Sequence[PersonSighting]) -> list[list[PersonSight
     return sorted(groups, key=lambda g: g[0].order())
 
 
-def _best_person(s: PersonSighting, groups: list[list[PersonSighting]]) -> int | None:
+@dataclass
+class _Unit:
+    """Sightings with the same posts, each within LINK_DAYS of the previous: one person."""
+
+    members: list[PersonSighting]
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        return self.members[0].posts
+
+    @property
+    def docs(self) -> frozenset[str]:
+        return frozenset(s.doc for s in self.members)
+
+    @property
+    def span(self) -> tuple[date, date] | None:
+        """First and last day; None when a sighting is undated (its time is unknown)."""
+        days = [s.day for s in self.members]
+        return None if None in days else (min(days), max(days))  # type: ignore[type-var]
+
+    def gap(self, other: _Unit) -> int | None:
+        """Days between the two spans (0 when they overlap); None when either is unknown."""
+        a, b = self.span, other.span
+        if a is None or b is None:
+            return None
+        return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
+
+
+def _units(titled: list[PersonSighting]) -> list[_Unit]:
+    by_posts: dict[tuple[Post, ...], list[PersonSighting]] = {}
+    for s in titled:  # in order of first sighting
+        by_posts.setdefault(s.posts, []).append(s)
+    units = []
+    for same in by_posts.values():
+        run = [same[0]]
+        for s in same[1:]:
+            if s.day and run[-1].day and (s.day - run[-1].day).days > LINK_DAYS:
+                units.append(_Unit(run))
+                run = []
+            run.append(s)
+        units.append(_Unit(run))
+    return sorted(units, key=lambda u: u.members[0].order())
+
+
+class _Reach:
+    """A titled person as an untitled sighting sees it: where (division codes) and when (sorted days)."""
+
+    def __init__(self, group: list[PersonSighting]) -> None:
+        self.codes = frozenset(c for m in group for c in m.codes)
+        self.days = sorted(m.day for m in group if m.day)
+        self.undated = any(m.day is None for m in group)
+
+    def near(self, day: date | None) -> bool:
+        """Some sighting within LINK_DAYS of `day` (or of unknown time)."""
+        if day is None or self.undated:
+            return True
+        at = bisect_left(self.days, day)
+        return any(
+            abs((self.days[k] - day).days) <= LINK_DAYS for k in (at - 1, at) if 0 <= k < len(self.days)
+        )
+
+
+def _best_person(s: PersonSighting, reach: list[_Reach]) -> int | None:
     """The one titled person an untitled sighting is: the one its hints point to most closely, or the only
     one in reach when it has no hints; None when that is not one person."""
-    near = [
-        k
-        for k, g in enumerate(groups)
-        if any(m.doc != s.doc and (gap_days(m.day, s.day) or 0) <= LINK_DAYS for m in g)
-    ]
+    near = [k for k, r in enumerate(reach) if r.near(s.day)]
     if not s.hints:
         return near[0] if len(near) == 1 else None
-    scored = [(place_affinity(s.hints, frozenset(c for m in groups[k] for c in m.codes)), k) for k in near]
+    scored = [(place_affinity(s.hints, reach[k].codes), k) for k in near]
     best = max((score for score, _ in scored), default=0)
     top = [k for score, k in scored if score == best]
     return top[0] if best and len(top) == 1 else None
@@ -192,57 +258,135 @@ class EventSighting:
         return (self.when or date.max, self.doc, self.node)
 
 
-def same_meeting_time(a: EventSighting, b: EventSighting) -> bool:
-    if a.numbered and b.numbered:
-        return True
-    if a.day and b.day:
-        return (gap_days(a.day, b.day) or 0) <= SAME_MEETING_DAYS
-    gap = gap_days(a.when, b.when)
-    return gap is None or gap <= REPORTED_DAYS
-
-
-def compatible_meetings(a: EventSighting, b: EventSighting) -> bool:
-    if a.doc == b.doc and a.node != b.node:
-        return False  # one text naming two meetings alike means two meetings
-    if a.organisers and b.organisers and not a.organisers & b.organisers:
-        return False
-    return same_meeting_time(a, b)
-
-
 def resolve_events(sightings: Sequence[EventSighting]) -> list[list[EventSighting]]:
-    """Sightings of one name, grouped into meetings (see the module's rules)."""
+    """Sightings of one name, grouped into meetings (see the module's rules): those with organisers among
+    the sightings sharing an organiser, then those without one join the one meeting they fit, or group
+    among themselves."""
     items = sorted(sightings, key=EventSighting.order)
     held = [s for s in items if s.organisers]
-    groups = _complete_link(
-        held, lambda a, b: compatible_meetings(a, b) and bool(a.organisers & b.organisers)
-    )
+    meetings: list[_Meeting] = []
+    for component in _sharing_organisers(held):
+        meetings += _complete_link(component)
     rest: list[EventSighting] = []
     joined: dict[int, list[EventSighting]] = {}
     for s in items:
         if s.organisers:
             continue
-        fits = [k for k, g in enumerate(groups) if all(compatible_meetings(s, m) for m in g)]
+        fits = [k for k, m in enumerate(meetings) if m.fits(_Meeting([s]))]
         if len(fits) == 1:
             joined.setdefault(fits[0], []).append(s)
         else:
             rest.append(s)
-    for at, extra in joined.items():
-        groups[at] = sorted(groups[at] + extra, key=EventSighting.order)
-    groups += _complete_link(rest, compatible_meetings)
+    groups = [sorted(m.members + joined.get(k, []), key=EventSighting.order) for k, m in enumerate(meetings)]
+    groups += [m.members for m in _complete_link(rest)]
     return sorted(groups, key=lambda g: g[0].order())
 
 
-def _complete_link(items: list[EventSighting], fits: Callable[[EventSighting, EventSighting], bool]):
-    """Clusters in which every two sightings fit, merged closest in time first."""
-    links, conflicts = [], set()
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            if fits(a, b):
-                links.append(((gap_days(a.when, b.when) or 0, i, j), i, j))
-            else:
-                conflicts.add((i, j))
-    return [[items[i] for i in members] for members in agglomerate(len(items), links, conflicts)]
+@dataclass
+class _Meeting:
+    """Sightings taken for one meeting, with what any further sighting must agree with."""
+
+    members: list[EventSighting]
+
+    def __post_init__(self) -> None:
+        sets = [s.organisers for s in self.members if s.organisers]
+        self.organisers = frozenset.intersection(*sets) if sets else None  # who convened it, if anyone says
+        self.docs = frozenset(s.doc for s in self.members)
+        self.numbered = all(s.numbered for s in self.members)
+        self.whens = sorted(s.when for s in self.members if s.when)
+        self.days = sorted(s.day for s in self.members if s.day)
+
+    def fits(self, other: _Meeting) -> bool:
+        """Could the two be one meeting: one organiser, dates close enough (every pair of sightings)."""
+        if self.docs & other.docs:
+            return False  # one text naming two meetings alike means two meetings
+        if (
+            self.organisers is not None
+            and other.organisers is not None
+            and not self.organisers & other.organisers
+        ):
+            return False
+        if self.numbered and other.numbered:
+            return True
+        return (
+            _span(self.whens, other.whens) <= REPORTED_DAYS
+            and _span(self.days, other.days) <= SAME_MEETING_DAYS
+        )
+
+    def __or__(self, other: _Meeting) -> _Meeting:
+        return _Meeting(self.members + other.members)
+
+
+def _span(a: list[date], b: list[date]) -> int:
+    days = a[:1] + a[-1:] + b[:1] + b[-1:]
+    return (max(days) - min(days)).days if days else 0
+
+
+def compatible_meetings(a: EventSighting, b: EventSighting) -> bool:
+    """Could two sightings be one meeting (see `_Meeting.fits`)."""
+    return _Meeting([a]).fits(_Meeting([b]))
+
+
+def _sharing_organisers(held: list[EventSighting]) -> list[list[EventSighting]]:
+    """The sightings in groups connected by a shared organiser (only they can be one meeting)."""
+    root: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while root.setdefault(x, x) != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    for s in held:
+        first, *others = sorted(s.organisers)
+        for o in others:
+            root[find(o)] = find(first)
+    groups: dict[str, list[EventSighting]] = {}
+    for s in held:
+        groups.setdefault(find(min(s.organisers)), []).append(s)
+    return list(groups.values())
+
+
+def _complete_link(items: list[EventSighting]) -> list[_Meeting]:
+    """Meetings in which every two sightings fit, merged closest in time first. Dated sightings are tried
+    together only within `REPORTED_DAYS` of each other (numbered sessions: always); undated ones with all."""
+    alike: dict[tuple, list[EventSighting]] = {}  # the same organisers and dates: one meeting at once
+    for s in items:
+        alike.setdefault((s.organisers, s.day, s.reported), []).append(s)
+    singles, items = [], []
+    for same in alike.values():
+        by_doc: dict[str, list[EventSighting]] = {}
+        for s in same:  # (a text naming two meetings alike keeps them apart)
+            by_doc.setdefault(s.doc, []).append(s)
+        for k in range(max(len(v) for v in by_doc.values())):
+            singles.append(_Meeting([v[k] for v in by_doc.values() if len(v) > k]))
+            items.append(singles[-1].members[0])
+    dated = sorted((i for i, s in enumerate(items) if s.when), key=lambda i: (items[i].when, i))
+    undated = {i for i, s in enumerate(items) if not s.when}
+    pairs = [
+        (i, j) for i in sorted(undated) for j in range(len(items)) if j != i and (j not in undated or j > i)
+    ]
+    for x, i in enumerate(dated):
+        for j in dated[x + 1 :]:
+            if (items[j].when - items[i].when).days > REPORTED_DAYS and not items[i].numbered:
+                break  # sorted by time: every later one is further
+            pairs.append((i, j))
+    links = sorted(
+        (gap_days(items[i].when, items[j].when) or 0, min(i, j), max(i, j))
+        for i, j in pairs
+        if singles[i].fits(singles[j])
+    )
+    root = list(range(len(items)))
+    merged = {i: (m, [i]) for i, m in enumerate(singles)}
+    for _, i, j in links:
+        a, b = root[i], root[j]
+        if a == b or not merged[a][0].fits(merged[b][0]):
+            continue
+        (ma, ia), (mb, ib) = merged[a], merged.pop(b)
+        merged[a] = (ma | mb, ia + ib)
+        for k in ib:
+            root[k] = a
+    return [merged[k][0] for k in sorted(merged)]
 
 
 # -- clustering ----------------------------------------------------------------------------------
