@@ -425,7 +425,10 @@ class GraphBuilder:
                 organisers = Counter(o for s in cluster for o in s.organisers)
                 parts = [name]
                 if organisers:
-                    top = min(organisers, key=lambda o: (-organisers[o], o))
+                    # the most often named; of a city and its districts convening together, the city
+                    top = min(
+                        organisers, key=lambda o: (-organisers[o], depth(g.nodes[o].get("code") or "?"), o)
+                    )
                     parts.append(top.split(":", 1)[1])
                 days = sorted(s.day for s in cluster if s.day) or sorted(
                     s.reported for s in cluster if s.reported

@@ -223,3 +223,33 @@ def test_a_zone_body_belongs_to_the_zone_of_its_kind_the_text_names() -> None:
     }
     _, renamed = BodyResolver(entities)([])
     assert renamed == {EntityKey(ORG, "经开区党工委"): EntityKey(ORG, "长子经济技术开发区党工委")}
+
+
+def test_a_meeting_convened_by_a_city_and_its_districts_is_keyed_by_the_city() -> None:
+    sentence = "2月20日，广州市与天河区召开高质量发展大会。"
+    event = EntityKey(NodeType.EVENT, "高质量发展大会")
+    held = [
+        RelationRecord(
+            EntityKey(D, place),
+            Relation.HELD_EVENT,
+            event,
+            sentence,
+            0,
+            len(sentence),
+            {"date": "2024-02-20"},
+        )
+        for place in ("天河区", "广州市")
+    ]
+    facts = DocumentFacts(
+        "gz",
+        "2024-02-21",
+        len(sentence),
+        "",
+        [district("广州市"), district("天河区"), EntityRecord(*event)],
+        held,
+        [],
+    )
+    graph = GraphBuilder().build([facts])
+    assert [n for n, d in graph.nodes(data=True) if d["type"] == "Event"] == [
+        "Event:高质量发展大会@广州市@2024-02-20"
+    ]
