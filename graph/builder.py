@@ -5,12 +5,13 @@ extensions into these records. Documents are added one at a time (`add_document`
 identities over the whole corpus at once, so the graph does not depend on the order documents came in:
 
 * Districts are keyed by their division code (graph/divisions.py).
-* Officials and Events are first one node per document; `finish` clusters them into people and meetings
-  by name plus posts and places, or organiser and date (graph/identity.py), and gives each a stable id
-  from its own keys: ``Official:王伟@成华区`` (the body of the person's first post), ``Event:经济工作会议@
-  成华区@2024-01-04`` (organiser and date).
-* Platforms, Projects and Organizations are keyed by name; a short form joins the one long form it is a
-  name of (湘湖金融城 / 杭州湘湖金融城, 天府新区 / 四川天府新区), Platforms only where their places agree.
+* Officials, Events and Platforms are first one node per document; `finish` clusters them into people,
+  meetings and places by name plus posts and places, organiser and date, or owners (graph/identity.py),
+  and gives each a stable id from its own keys: ``Official:王伟@成华区`` (the body of the person's first
+  post), ``Event:经济工作会议@成华区@2024-01-04`` (organiser and date), ``Platform:高铁新城`` (a later
+  namesake in an unrelated place: ``Platform:高铁新城@新建区``).
+* Projects and Organizations are keyed by name. A short form joins the one long form it is a name of
+  (湘湖金融城 / 杭州湘湖金融城, 天府新区 / 四川天府新区), Platforms only where their places agree.
   A zone named by its kind only (高新区) is keyed by the district owning it, a body named by its level
   only by its document's district (graph/resolve.py gives them full names where it can).
 * Industries are keyed by their sector (新能源 / 新能源产业).
@@ -29,12 +30,14 @@ from .divisions import divisions
 from .identity import (
     EventSighting,
     PersonSighting,
+    PlaceSighting,
     Post,
     depth,
     parse_day,
     place_affinity,
     resolve_events,
     resolve_people,
+    resolve_places,
 )
 from .model import (
     Comparator,
@@ -51,7 +54,7 @@ from .model import (
 from .resolve import ZONE_BODY, division_of_level, is_generic_body, is_generic_zone, title_level, zone_words
 
 # one node per document until `finish` decides who is who
-PER_DOCUMENT = (NodeType.OFFICIAL, NodeType.EVENT)
+PER_DOCUMENT = (NodeType.OFFICIAL, NodeType.EVENT, NodeType.PLATFORM)
 # a short form of one of these types joins the long form it names (湘湖金融城 -> 杭州湘湖金融城)
 FORM_TYPES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.ORGANIZATION)
 PENDING = "\x1f"  # separates a per-document node's name from its document
@@ -120,8 +123,6 @@ class GraphBuilder:
             for candidate in [name, *sorted(clean_name(a) for a in record.aliases)]:
                 if (etype, candidate) in self.alias_index:
                     return self.alias_index[(etype, candidate)]
-        if etype in PER_DOCUMENT:
-            return node_id(etype, f"{name}{PENDING}{doc_id}")
         if etype == NodeType.INDUSTRY:
             return node_id(etype, industry_key(name))
         generic = is_generic_zone(name) if etype == NodeType.PLATFORM else is_generic_body(name)
@@ -129,6 +130,8 @@ class GraphBuilder:
             # 高新区, 县发改局: a different one in every district; keyed by the owner or the district spoken of
             where = owner or (places[0] if places else None)
             return node_id(etype, f"{name}@{where.split(':', 1)[1] if where else doc_id}")
+        if etype in PER_DOCUMENT:
+            return node_id(etype, f"{name}{PENDING}{doc_id}")
         return node_id(etype, name)
 
     def add_entity(
@@ -159,7 +162,7 @@ class GraphBuilder:
                 self.alias_index.setdefault((record.type, n), nid)
         if places:
             self.places.setdefault(nid, set()).update(places)
-        if record.type in PER_DOCUMENT:
+        if PENDING in nid:
             self.pending[nid] = (record.type, name, doc_id)
         return nid
 
@@ -263,6 +266,7 @@ class GraphBuilder:
         """Resolve identities across documents (short forms, people, meetings) and date the posts."""
         if not self.finished:
             self.finished = True
+            self.resolve_platforms()
             self.join_short_forms()
             self.resolve_people()
             self.resolve_meetings()
@@ -286,12 +290,12 @@ class GraphBuilder:
 
         * the short name is an alias of the long one (湘湖金融城 of 杭州湘湖金融城) or, for a Platform, what
           is left after the place the long one starts with (天府新区 of 四川天府新区);
-        * a zone named by its kind only (高新区, owned by 成都市) joins a zone of that kind named after a
-          related place (成都高新区); a zone body named after a district (长子县经开区党工委) joins the body of
-          the zone of that kind named in a related place (长子经济技术开发区党工委).
+        * a zone named by its kind only (高新区, owned by 成都市) joins a zone of that kind named after that
+          very place (成都高新区); a zone body named after a district (长子县经开区党工委) joins the body of the
+          zone of that kind named after it (长子经济技术开发区党工委).
 
-        Platforms and zone bodies join only where their places agree (the same division, or one containing
-        the other); a short form that fits several long ones stays apart."""
+        Other Platforms join only where their places agree (the same division, or one containing the other);
+        a short form that fits several long ones stays apart."""
         g = self.graph
         by_name: dict[tuple[str, str], set[str]] = {}
         by_kind: dict[tuple[str, str, str], set[str]] = {}  # (type, body word, kind) -> named zones / bodies
@@ -361,6 +365,37 @@ class GraphBuilder:
                 target = moves[target]
             if target != nid:
                 self.merge_into(nid, target)
+
+    def resolve_platforms(self) -> None:
+        """Platforms of one name become as many places as their owners say (graph/identity.py): the first
+        seen keeps the plain name, another city's namesake is keyed by its owner (高铁新城@<owner>)."""
+        g = self.graph
+        by_name: dict[str, list[PlaceSighting]] = {}
+        for nid, (etype, name, doc) in sorted(self.pending.items()):
+            if etype != NodeType.PLATFORM or nid not in g:
+                continue
+            owners = [u for u, _, k in g.in_edges(nid, keys=True) if k == Relation.HAS_PLATFORM]
+            sighting = PlaceSighting(nid, doc, self.codes(owners), self.codes(self.places.get(nid, ())))
+            by_name.setdefault(name, []).append(sighting)
+        documents = g.graph["documents"]
+        for name in sorted(by_name):
+            clusters = sorted(
+                resolve_places(by_name[name]),
+                key=lambda c: min(((documents.get(s.doc) or {}).get("date") or "9999", s.doc) for s in c),
+            )
+            taken: set[str] = set()
+            for k, cluster in enumerate(clusters):
+                nid = node_id(NodeType.PLATFORM, name)
+                owners = Counter(
+                    u
+                    for s in cluster
+                    for u, _, key in g.in_edges(s.node, keys=True)
+                    if key == Relation.HAS_PLATFORM and g.nodes[u]["type"] == NodeType.DISTRICT
+                )
+                if k and owners:
+                    top = min(owners, key=lambda o: (-owners[o], depth(g.nodes[o].get("code") or "?"), o))
+                    nid = f"{nid}@{top.split(':', 1)[1]}"
+                self.merge_cluster([s.node for s in cluster], unique_id(nid, taken))
 
     def resolve_people(self) -> None:
         """Officials of one name become as many people as graph/identity.py finds."""

@@ -1,4 +1,4 @@
-"""Which mentions in different documents are one person or one meeting.
+"""Which mentions in different documents are one person, one meeting or one platform.
 
 A name alone does not make an identity: two officials called 王伟 may hold posts in Sichuan and in
 Heilongjiang, and every district holds its own 经济工作会议 each year. The builder hands this module one
@@ -23,6 +23,10 @@ Meetings (same name)
   text gives none), are different meetings. A numbered session
   (第三届人民代表大会第四次会议) happens once per organiser, whatever the dates.
 * Sightings without an organiser join the one meeting they fit, else group among themselves.
+
+Platforms (same name)
+* Owners in related divisions are one platform, owners in unrelated ones two (two cities' 高铁新城); an
+  unowned sighting joins the one platform its districts point to.
 
 Every decision is made on the whole set of sightings, in a fixed order (strongest links first, then the
 smallest time gap, then document ids), so a build and an `--update` of the same documents agree.
@@ -223,15 +227,69 @@ class _Reach:
 
 
 def _best_person(s: PersonSighting, reach: list[_Reach]) -> int | None:
-    """The one titled person an untitled sighting is: the one its hints point to most closely, or the only
-    one in reach when it has no hints; None when that is not one person."""
+    """The one titled person an untitled sighting is (see `best_group`), among those in reach in time."""
     near = [k for k, r in enumerate(reach) if r.near(s.day)]
-    if not s.hints:
-        return near[0] if len(near) == 1 else None
-    scored = [(place_affinity(s.hints, reach[k].codes), k) for k in near]
+    return best_group(s.hints, [(k, reach[k].codes) for k in near])
+
+
+def best_group(hints: frozenset[str], groups: list[tuple[int, frozenset[str]]]) -> int | None:
+    """The one group (index, division codes) a sighting placed only by hints belongs to: the one its hints
+    point to most closely, or the only one when it has no hints; None when that is not one group."""
+    if not hints:
+        return groups[0][0] if len(groups) == 1 else None
+    scored = [(place_affinity(hints, codes), k) for k, codes in groups]
     best = max((score for score, _ in scored), default=0)
     top = [k for score, k in scored if score == best]
     return top[0] if best and len(top) == 1 else None
+
+
+# -- places --------------------------------------------------------------------------------------
+@dataclass
+class PlaceSighting:
+    """What one document says about a platform of a given name: the districts owning it, and the
+    districts its sentences speak of."""
+
+    node: str
+    doc: str
+    owners: frozenset[str] = frozenset()
+    hints: frozenset[str] = frozenset()
+
+
+def resolve_places(sightings: Sequence[PlaceSighting]) -> list[list[PlaceSighting]]:
+    """Sightings of one platform name, grouped into places: owners in related divisions (the same, or one
+    containing the other) are one platform, owners in unrelated ones two (two cities' 高铁新城); a sighting
+    without an owner joins the one platform its hints point to, else stays with the other unowned ones.
+    Platforms do not move, so time plays no part."""
+    items = sorted(sightings, key=lambda s: (s.doc, s.node))
+    by_owners: dict[frozenset[str], list[PlaceSighting]] = {}
+    for s in items:
+        if s.owners:
+            by_owners.setdefault(s.owners, []).append(s)
+    units = list(by_owners.values())
+    links, conflicts = [], set()
+    for i, a in enumerate(units):
+        for j in range(i + 1, len(units)):
+            affinity = place_affinity(a[0].owners, units[j][0].owners)
+            if affinity:
+                links.append(((-affinity, i, j), i, j))
+            else:
+                conflicts.add((i, j))
+    groups = [[s for i in members for s in units[i]] for members in agglomerate(len(units), links, conflicts)]
+    codes = [(k, frozenset(c for s in g for c in s.owners)) for k, g in enumerate(groups)]
+    rest: list[PlaceSighting] = []
+    joined: dict[int, list[PlaceSighting]] = {}
+    for s in items:
+        if s.owners:
+            continue
+        at = best_group(s.hints, codes)
+        if at is None:
+            rest.append(s)
+        else:
+            joined.setdefault(at, []).append(s)
+    groups = [sorted(g + joined.get(k, []), key=lambda s: (s.doc, s.node)) for k, g in enumerate(groups)]
+    if rest:
+        groups.append(rest)
+    return sorted(groups, key=lambda g: (g[0].doc, g[0].node))
 
 
 # -- meetings ------------------------------------------------------------------------------------

@@ -253,3 +253,60 @@ def test_a_meeting_convened_by_a_city_and_its_districts_is_keyed_by_the_city() -
     assert [n for n, d in graph.nodes(data=True) if d["type"] == "Event"] == [
         "Event:高质量发展大会@广州市@2024-02-20"
     ]
+
+
+# -- short and long forms ------------------------------------------------------------------------
+def platform_doc(doc: str, owner: str, platform: str) -> DocumentFacts:
+    sentence = f"{owner}加快建设{platform}。"
+    return DocumentFacts(
+        doc,
+        "2024-06-01",
+        len(sentence),
+        "",
+        [district(owner), EntityRecord(NodeType.PLATFORM, platform)],
+        [
+            RelationRecord(
+                EntityKey(D, owner),
+                Relation.HAS_PLATFORM,
+                EntityKey(NodeType.PLATFORM, platform),
+                sentence,
+                0,
+                len(sentence),
+            )
+        ],
+        [],
+    )
+
+
+def platforms(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    return {n: d["docs"] for n, d in graph.nodes(data=True) if d["type"] == NodeType.PLATFORM}
+
+
+def test_a_short_form_joins_the_long_form_of_a_related_place() -> None:
+    """天府新区 owned by 成都市 is 四川天府新区 (成都市 lies in 四川省); owned by 荆州市 it is not."""
+    docs = [
+        platform_doc("a", "双流区", "四川天府新区"),
+        platform_doc("b", "成都市", "天府新区"),
+        platform_doc("c", "荆州市", "天府新区"),
+    ]
+    assert platforms(GraphBuilder().build(docs)) == {
+        "Platform:四川天府新区": ["a", "b"],
+        "Platform:天府新区@荆州市": ["c"],  # a namesake after the first is keyed by its owner
+    }
+
+
+def test_a_zone_named_by_its_kind_belongs_to_its_owner() -> None:
+    """Two cities' 高新区 stay apart; 成都市's is 成都高新区, 正定县's is not 石家庄's."""
+    docs = [
+        platform_doc("a", "成都市", "成都高新区"),
+        platform_doc("b", "成都市", "高新区"),
+        platform_doc("c", "西安市", "高新区"),
+        platform_doc("d", "石家庄市", "石家庄高新区"),
+        platform_doc("e", "正定县", "正定高新区"),
+    ]
+    assert platforms(GraphBuilder().build(docs)) == {
+        "Platform:成都高新区": ["a", "b"],
+        "Platform:高新区@西安市": ["c"],
+        "Platform:石家庄高新区": ["d"],
+        "Platform:正定高新区": ["e"],
+    }
