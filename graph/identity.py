@@ -20,8 +20,8 @@ People (same name)
 Meetings (same name)
 * One meeting has one organiser and one time: sightings with different organisers, or with dates more than
   `SAME_MEETING_DAYS` apart (dates the text gives) or `REPORTED_DAYS` apart (the documents' dates when the
-  text gives none), are different meetings. A numbered session
-  (第三届人民代表大会第四次会议) happens once per organiser, whatever the dates.
+  text gives none), are different meetings. A numbered session (第三届人民代表大会第四次会议) happens
+  once per organiser, whatever the dates.
 * Sightings without an organiser join the one meeting they fit, else group among themselves.
 
 Platforms (same name)
@@ -378,11 +378,6 @@ class _Meeting:
 def _span(a: list[date], b: list[date]) -> int:
     days = a[:1] + a[-1:] + b[:1] + b[-1:]
     return (max(days) - min(days)).days if days else 0
-
-
-def compatible_meetings(a: EventSighting, b: EventSighting) -> bool:
-    """Could two sightings be one meeting (see `_Meeting.fits`)."""
-    return _Meeting([a]).fits(_Meeting([b]))
 
 
 def _sharing_organisers(held: list[EventSighting]) -> list[list[EventSighting]]:
