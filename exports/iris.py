@@ -55,6 +55,11 @@ def post_iri(tail: Any, tail_data: Mapping[str, Any], title: str) -> str:
     return f"{ID_BASE}post/{_enc(node_type)}/{_enc(name)}/{_enc(title)}"
 
 
+def membership_iri(person: Any, body: Any) -> str:
+    """An official's membership of a body (one holds_post edge): person and body."""
+    return f"{ID_BASE}membership/{_digest(person, body)}"
+
+
 def assertion_iri(u: Any, relation: str, v: Any) -> str:
     return f"{ID_BASE}assertion/{_digest(u, relation, v)}"
 

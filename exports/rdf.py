@@ -10,7 +10,10 @@ Mapping
   pkg:unit, pkg:comparator, pkg:year (xsd:gYear) and pkg:status.
 * Each edge: one direct triple (subject pkg:partOf object, ...), so plain queries need no provenance.
   holds_post follows W3C ORG: person org:holds an org:Post, which is org:postIn the district/organization
-  and has an org:role (a skos:Concept named by the title); without a title it is just org:memberOf.
+  and has an org:role (a skos:Concept named by the title); without a title it is just org:memberOf. Each
+  holds_post is also an org:Membership (org:member, org:organization, org:role) whose org:memberDuring is an
+  OWL-Time time:Interval from the edge's `first_seen` to its `last_seen` (time:hasBeginning / time:hasEnd, a
+  time:Instant each, time:inXSDDate): when the documents saw the post held.
   held_event's date becomes schema:startDate of the event.
 * Provenance without RDF reification: each fact that has documents or evidence (an edge, or a Target node)
   is described by a resource: Targets themselves, and for edges one pkg:Assertion (a prov:Entity pointing at
@@ -76,6 +79,7 @@ from .common import (
 from .terms import (
     CLASSES,
     DCT,
+    INSTANT_PROPERTIES,
     LANG,
     OA,
     ORG,
@@ -87,6 +91,7 @@ from .terms import (
     SCHEMA_TYPES,
     SDO,
     SKOS,
+    TIME,
     XSD,
     canonical_decimal,
     confidence,
@@ -346,6 +351,8 @@ class _Builder:
         else:
             predicate, obj = relation_property(relation), o
         self.add(s, predicate, obj)
+        if relation == Relation.HOLDS_POST:
+            self.membership(u, v, s, o, title, data)
         if relation == Relation.HELD_EVENT:
             self.once(o, SDO.startDate, date(data.get("date")))
         if docs or evidence:
@@ -359,6 +366,29 @@ class _Builder:
             if relation == Relation.HELD_EVENT:  # merged events keep each organiser's date on its own fact
                 self.add(fact, PKG.onDate, date(data.get("date")))
             self.provenance(fact, docs, evidence)
+
+    def membership(
+        self, u: Any, v: Any, person: ox.NamedNode, body: ox.NamedNode, title: str, data: Mapping[str, Any]
+    ) -> None:
+        """The post as an org:Membership, held during the interval its documents saw it (first to last)."""
+        node = ox.NamedNode(iris.membership_iri(u, v))
+        self.add(node, RDF.type, ORG.Membership)
+        self.add(node, ORG.member, person)
+        self.add(node, ORG.organization, body)
+        if title:
+            self.add(node, ORG.role, ox.NamedNode(iris.role_iri(title)))
+        ends = [(TIME.hasBeginning, date(data.get("first_seen"))), (TIME.hasEnd, date(data.get("last_seen")))]
+        ends = [(p, d) for p, d in ends if d is not None and d.datatype.value in INSTANT_PROPERTIES]
+        if not ends:
+            return
+        interval = ox.NamedNode(f"{node.value}/during")
+        self.add(node, ORG.memberDuring, interval)
+        self.add(interval, RDF.type, TIME.Interval)
+        for prop, day in ends:
+            instant = ox.NamedNode(f"{interval.value}/{'beginning' if prop == TIME.hasBeginning else 'end'}")
+            self.add(interval, prop, instant)
+            self.add(instant, RDF.type, TIME.Instant)
+            self.add(instant, INSTANT_PROPERTIES[day.datatype.value], day)
 
     def document_nodes(self) -> None:
         known: Mapping[str, Any] = self.source.graph.get("documents") or {}

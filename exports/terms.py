@@ -54,6 +54,7 @@ OWL = Vocabulary("http://www.w3.org/2002/07/owl#")
 RDF = Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Vocabulary("http://www.w3.org/2000/01/rdf-schema#")
 XSD = Vocabulary("http://www.w3.org/2001/XMLSchema#")
+TIME = Vocabulary("http://www.w3.org/2006/time#")
 UNIT = Vocabulary(unitvocab.UNIT_BASE)
 
 # The prefixes Turtle and JSON-LD declare, in the order they are written.
@@ -67,6 +68,7 @@ PREFIXES: dict[str, str] = {
     "owl": OWL.base,
     "oa": OA.base,
     "unit": UNIT.base,
+    "time": TIME.base,
     "rdf": RDF.base,
     "rdfs": RDFS.base,
     "xsd": XSD.base,
@@ -97,6 +99,13 @@ def relation_property(relation: str) -> ox.NamedNode:
     head, *rest = [p for p in re.split(r"[^0-9A-Za-z]+", relation) if p] or ["relatedTo"]
     return PKG[head.lower() + "".join(p.capitalize() for p in rest)]
 
+
+# how OWL-Time states an instant of each date type
+INSTANT_PROPERTIES: dict[str, ox.NamedNode] = {
+    XSD.date.value: TIME.inXSDDate,
+    XSD.gYearMonth.value: TIME.inXSDgYearMonth,
+    XSD.gYear.value: TIME.inXSDgYear,
+}
 
 _DATE_TYPES = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date),

@@ -1,17 +1,44 @@
-"""Merge per-document facts into one corpus graph, resolving names across documents.
+"""Merge per-document facts into one corpus graph, resolving which names are one thing across documents.
 
-Input is plain data (`DocumentFacts`), so the graph knows nothing of spaCy: the NLP side
-converts its Doc extensions into these records. Merging is associative: the graph of
-A+B equals merging the graph of B into the graph of A.
+Input is plain data (`DocumentFacts`), so the graph knows nothing of spaCy: the NLP side converts its Doc
+extensions into these records. Documents are added one at a time (`add_document`); `finish` then decides
+identities over the whole corpus at once, so the graph does not depend on the order documents came in:
+
+* Districts are keyed by their division code (graph/divisions.py).
+* Officials, Events and Platforms are first one node per document; `finish` clusters them into people,
+  meetings and places by name plus posts and places, organiser and date, or owners (graph/identity.py),
+  and gives each a stable id from its own keys: ``Official:王伟@成华区`` (the body of the person's first
+  post), ``Event:经济工作会议@成华区@2024-01-04`` (organiser and date), ``Platform:高铁新城`` (a later
+  namesake in an unrelated place: ``Platform:高铁新城@新建区``).
+* Projects and Organizations are keyed by name. A short form joins the one long form it is a name of
+  (湘湖金融城 / 杭州湘湖金融城, 天府新区 / 四川天府新区), Platforms only where their places agree.
+  A zone named by its kind only (高新区) is keyed by the district owning it, a body named by its level
+  only by its document's district (graph/resolve.py gives them full names where it can).
+* Industries are keyed by their sector (新能源 / 新能源产业).
+* holds_post edges get `first_seen` / `last_seen`: the first and last dates of their documents.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable
 
 import networkx as nx
 
+from .divisions import divisions
+from .identity import (
+    EventSighting,
+    PersonSighting,
+    PlaceSighting,
+    Post,
+    depth,
+    parse_day,
+    place_affinity,
+    resolve_events,
+    resolve_people,
+    resolve_places,
+)
 from .model import (
     Comparator,
     DocumentFacts,
@@ -24,15 +51,48 @@ from .model import (
     node_id,
     target_id,
 )
+from .resolve import ZONE_BODY, division_of_level, is_generic_body, is_generic_zone, title_level, zone_words
+
+# one node per document until `finish` decides who is who
+PER_DOCUMENT = (NodeType.OFFICIAL, NodeType.EVENT, NodeType.PLATFORM)
+# a short form of one of these types joins the long form it names (湘湖金融城 -> 杭州湘湖金融城)
+FORM_TYPES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.ORGANIZATION)
+PENDING = "\x1f"  # separates a per-document node's name from its document
+INDUSTRY_TAILS = ("产业", "行业")
+SUBJECT_TYPES = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)  # what targets hang off
+
+
+def industry_key(name: str) -> str:
+    """新能源产业 -> 新能源: a sector is one Industry whichever way a text words it."""
+    for tail in INDUSTRY_TAILS:
+        if name.endswith(tail) and len(name) >= len(tail) + 2:
+            return name[: -len(tail)]
+    return name
+
+
+def split_place(name: str) -> tuple[frozenset[str], str]:
+    """A division written at the start of a name (its codes: namesakes give several) and the rest:
+    四川天府新区 -> ({51}, 天府新区); (∅, name) when the name starts with none."""
+    index = divisions()
+    for n in range(min(len(name) - 2, 8), 1, -1):
+        divs = index.by_name.get(name[:n]) or index.by_short.get(name[:n])
+        if divs:
+            return frozenset(d.code for d in divs), name[n:]
+    return frozenset(), name
+
+
+def zone_kinds(name: str) -> list[str]:
+    """The kinds of zone a name ends with: 长子经济技术开发区 -> 经开区, 开发区, 经济技术开发区."""
+    return [kind for kind, forms in zone_words().items() if name.endswith(forms)]
 
 
 class GraphBuilder:
-    """Accumulates documents into one MultiDiGraph."""
+    """Accumulates documents into one MultiDiGraph; `finish` (or `build`) resolves identities."""
 
     def __init__(self) -> None:
         self.graph = nx.MultiDiGraph()
         self.graph.graph["documents"] = {}
-        # alias -> canonical node id, per type, to merge 国际金融城 into 广州国际金融城
+        # alias -> node id of Districts that come without a division code (hand-built records)
         self.alias_index: dict[tuple[str, str], str] = {}
         # evidence already on each edge from the document being added (evidence names its document,
         # so items of different documents never repeat each other): a set, as a popular edge
@@ -40,39 +100,70 @@ class GraphBuilder:
         self.evidence_seen: dict[tuple[str, str, str], set[tuple]] = {}
         # one string object per distinct sentence: several facts of a sentence share it
         self.sentences: dict[str, str] = {}
+        # the District nodes the sentences naming a node speak of (EntityRecord.places)
+        self.places: dict[str, set[str]] = {}
+        # per-document nodes of Officials and Events: node id -> (type, name, document)
+        self.pending: dict[str, tuple[NodeType, str, str]] = {}
+        self.finished = False
+        # evidence already on each edge that nodes are merged into (while `finish` runs)
+        self.merged_evidence: dict[tuple[str, str, str], set[tuple]] = {}
 
     # -- nodes ----------------------------------------------------------------------------
     def resolve(self, etype: NodeType, name: str) -> str:
         name = clean_name(name)
         return self.alias_index.get((etype, name), node_id(etype, name))
 
-    def add_entity(self, record: EntityRecord, doc_id: str) -> str:
+    def entity_id(self, record: EntityRecord, doc_id: str, owner: str | None, places: list[str]) -> str:
+        """The node a record of a document goes to before identities are resolved."""
+        name = clean_name(record.name)
+        etype = record.type
+        if record.identity:
+            return node_id(etype, record.identity)
+        if etype == NodeType.DISTRICT:
+            for candidate in [name, *sorted(clean_name(a) for a in record.aliases)]:
+                if (etype, candidate) in self.alias_index:
+                    return self.alias_index[(etype, candidate)]
+        if etype == NodeType.INDUSTRY:
+            return node_id(etype, industry_key(name))
+        generic = is_generic_zone(name) if etype == NodeType.PLATFORM else is_generic_body(name)
+        if generic and etype in (NodeType.PLATFORM, NodeType.ORGANIZATION):
+            # 高新区, 县发改局: a different one in every district; keyed by the owner or the district spoken of
+            where = owner or (places[0] if places else None)
+            return node_id(etype, f"{name}@{where.split(':', 1)[1] if where else doc_id}")
+        if etype in PER_DOCUMENT:
+            return node_id(etype, f"{name}{PENDING}{doc_id}")
+        return node_id(etype, name)
+
+    def add_entity(
+        self, record: EntityRecord, doc_id: str, owner: str | None = None, places: list[str] | None = None
+    ) -> str:
+        places = places or []
+        nid = self.entity_id(record, doc_id, owner, places)
         name = clean_name(record.name)
         aliases = {clean_name(a) for a in record.aliases} - {name, ""}
-        nid = node_id(record.type, record.identity) if record.identity else None
-        for candidate in [] if nid else [name, *sorted(aliases)]:
-            if (record.type, candidate) in self.alias_index:
-                nid = self.alias_index[(record.type, candidate)]
-                break
-        if nid is None:
-            nid = node_id(record.type, name)
         g = self.graph
         if nid not in g:
-            g.add_node(nid, type=str(record.type), label=name, aliases=[], docs=[], confidence=0.0)
+            label = industry_key(name) if record.type == NodeType.INDUSTRY else name
+            g.add_node(nid, type=str(record.type), label=label, aliases=[], docs=[], confidence=0.0)
         data = g.nodes[nid]
         data["confidence"] = max(data["confidence"], record.confidence)
-        # the canonical label is the fullest form seen (广州国际金融城 over 国际金融城)
         names = set(data["aliases"]) | {data["label"], name} | aliases
         label = data["label"]
-        if len(name) > len(label) and record.type != NodeType.DISTRICT:
+        # the canonical label is the fullest form seen (广州国际金融城 over 国际金融城); a sector's is its name
+        if len(name) > len(label) and record.type not in (NodeType.DISTRICT, NodeType.INDUSTRY):
             label = name
         data["label"] = label
         data["aliases"] = sorted(n for n in names if n != label)
         add_sorted(data["docs"], doc_id)
         for key, value in record.attrs.items():
             data.setdefault(key, value)
-        for n in names:
-            self.alias_index.setdefault((record.type, n), nid)
+        if record.type == NodeType.DISTRICT:
+            for n in names:
+                self.alias_index.setdefault((record.type, n), nid)
+        if places:
+            self.places.setdefault(nid, set()).update(places)
+        if PENDING in nid:
+            self.pending[nid] = (record.type, name, doc_id)
         return nid
 
     # -- edges ----------------------------------------------------------------------------
@@ -93,13 +184,7 @@ class GraphBuilder:
         if key not in seen:
             seen.add(key)
             data["evidence"].append(evidence)
-        for key, value in attrs.items():
-            if value in (None, ""):
-                continue
-            if key == "title" and data.get("title") and value not in data["title"].split("、"):
-                data["title"] = "、".join(dict.fromkeys([*data["title"].split("、"), *value.split("、")]))
-            else:
-                data.setdefault(key, value)
+        merge_attrs(data, attrs)
 
     def evidence(self, doc_id: str, sentence: str, start: int, end: int) -> dict:
         """An evidence item; facts of one sentence share its string."""
@@ -121,8 +206,19 @@ class GraphBuilder:
             "source": facts.source,
         }
         ids: dict[EntityKey, str] = {}
-        for record in facts.entities:
+        districts = [r for r in facts.entities if r.type == NodeType.DISTRICT]
+        for record in districts:
             ids[EntityKey(record.type, record.name)] = self.add_entity(record, facts.doc_id)
+        owners: dict[EntityKey, str] = {}  # a zone named by its kind only belongs to its owner
+        for rel in sorted(facts.relations, key=lambda r: (r.head, r.tail)):
+            if rel.relation == Relation.HAS_PLATFORM and rel.head in ids:
+                owners.setdefault(EntityKey(*rel.tail), ids[rel.head])
+        for record in facts.entities:
+            if record.type == NodeType.DISTRICT:
+                continue
+            key = EntityKey(record.type, record.name)
+            places = [ids[p] for p in (EntityKey(NodeType.DISTRICT, n) for n in record.places) if p in ids]
+            ids[key] = self.add_entity(record, facts.doc_id, owners.get(key), places)
         for rel in facts.relations:
             u = ids.get(rel.head) or self.resolve(*rel.head)
             v = ids.get(rel.tail) or self.resolve(*rel.tail)
@@ -163,7 +259,325 @@ class GraphBuilder:
     def build(self, documents: Iterable[DocumentFacts]) -> nx.MultiDiGraph:
         for facts in documents:
             self.add_document(facts)
+        return self.finish()
+
+    # -- identities over the whole corpus -------------------------------------------------
+    def finish(self) -> nx.MultiDiGraph:
+        """Resolve identities across documents (short forms, people, meetings) and date the posts."""
+        if not self.finished:
+            self.finished = True
+            self.resolve_platforms()
+            self.join_short_forms()
+            self.resolve_people()
+            self.resolve_meetings()
+            self.date_posts()
+            self.merged_evidence = {}
         return self.graph
+
+    def codes(self, nodes: Iterable[str]) -> frozenset[str]:
+        """Division codes of District nodes."""
+        g = self.graph
+        return frozenset(g.nodes[n]["code"] for n in nodes if n in g and g.nodes[n].get("code"))
+
+    def node_codes(self, nid: str) -> frozenset[str]:
+        """Where a body or zone is: the districts its texts speak of, and (zones) the districts owning it."""
+        g = self.graph
+        owners = [u for u, _, k in g.in_edges(nid, keys=True) if k == Relation.HAS_PLATFORM]
+        return self.codes([*self.places.get(nid, ()), *owners])
+
+    def join_short_forms(self) -> None:
+        """A Platform, Project or Organization named by a short form joins the one long form it names:
+
+        * the short name is an alias of the long one (湘湖金融城 of 杭州湘湖金融城) or, for a Platform, what
+          is left after the place the long one starts with (天府新区 of 四川天府新区);
+        * a zone named by its kind only (高新区, owned by 成都市) joins a zone of that kind named after that
+          very place (成都高新区); a zone body named after a district (长子县经开区党工委) joins the body of the
+          zone of that kind named after it (长子经济技术开发区党工委).
+
+        Other Platforms join only where their places agree (the same division, or one containing the other);
+        a short form that fits several long ones stays apart."""
+        g = self.graph
+        by_name: dict[tuple[str, str], set[str]] = {}
+        by_kind: dict[tuple[str, str, str], set[str]] = {}  # (type, body word, kind) -> named zones / bodies
+        where: dict[str, frozenset[str]] = {}  # the places of a long form: named in it, owning it, spoken of
+        named_at: dict[str, frozenset[str]] = {}  # the places named in it
+        for nid, data in g.nodes(data=True):
+            etype = data["type"]
+            if etype not in FORM_TYPES or "@" in nid:
+                continue
+            for name in data["aliases"]:
+                by_name.setdefault((etype, name), set()).add(nid)
+            zone, body = data["label"], ""
+            if etype == NodeType.ORGANIZATION:
+                m = ZONE_BODY.match(data["label"])
+                zone, body = (m["zone"], m["body"]) if m else ("", "")
+            if etype == NodeType.PROJECT or not zone:
+                continue
+            codes, rest = split_place(zone)
+            if etype == NodeType.PLATFORM:
+                for name in [data["label"], *data["aliases"]]:
+                    _, short = split_place(name)
+                    if short != name and not is_generic_zone(short):
+                        by_name.setdefault((etype, short), set()).add(nid)
+            if not is_generic_zone(zone):  # named zones, and zones named after their place (成都高新区)
+                for kind in zone_kinds(zone):
+                    by_kind.setdefault((etype, body, kind), set()).add(nid)
+            where[nid] = codes | self.node_codes(nid)
+            named_at[nid] = codes
+        moves: dict[str, str] = {}
+        for nid, data in sorted(g.nodes(data=True)):
+            etype, name = data["type"], data["label"]
+            if etype not in FORM_TYPES:
+                continue
+            mine, body, placed = self.node_codes(nid), "", False
+            zone = name if etype == NodeType.PLATFORM else ""
+            if etype == NodeType.ORGANIZATION and (m := ZONE_BODY.match(name)):
+                zone, body = m["zone"], m["body"]
+            codes, rest = split_place(zone)
+            if zone and is_generic_zone(rest) and ("@" in nid or codes):  # 高新区@成都市, 长子县经开区党工委
+                # zones of that kind named after a place (成都高新技术产业开发区), not merely owned by one
+                # and named after the very division this one is named after or owned by (正定高新区 is not
+                # 石家庄's, though 正定县 lies in 石家庄市)
+                mine = codes or mine
+                longer = {n for n in by_kind.get((etype, body, rest), set()) - {nid} if named_at[n] & mine}
+                placed = True
+            elif "@" in nid:
+                continue
+            else:
+                longer = by_name.get((etype, name), set()) - {nid}
+            longer = {n for n in longer if (len(g.nodes[n]["label"]), n) > (len(name), nid)}
+            if not longer:
+                continue
+            if etype == NodeType.PROJECT or (etype == NodeType.ORGANIZATION and not placed):
+                if len(longer) == 1:
+                    moves[nid] = next(iter(longer))
+                continue
+            scored = sorted((place_affinity(mine, where.get(n, frozenset())), n) for n in longer)
+            best = scored[-1][0]
+            top = [n for score, n in scored if score == best]
+            if len(top) == 1 and (best > 0 or (not mine and not placed)):
+                moves[nid] = top[0]
+        for nid in sorted(moves):
+            target = moves[nid]
+            seen = {nid}
+            while target in moves and target not in seen:  # 湘湖金融城 -> 杭州湘湖金融城 -> ...
+                seen.add(target)
+                target = moves[target]
+            if target != nid:
+                self.merge_into(nid, target)
+
+    def resolve_platforms(self) -> None:
+        """Platforms of one name become as many places as their owners say (graph/identity.py): the first
+        seen keeps the plain name, another city's namesake is keyed by its owner (高铁新城@<owner>)."""
+        g = self.graph
+        by_name: dict[str, list[PlaceSighting]] = {}
+        for nid, (etype, name, doc) in sorted(self.pending.items()):
+            if etype != NodeType.PLATFORM or nid not in g:
+                continue
+            owners = [u for u, _, k in g.in_edges(nid, keys=True) if k == Relation.HAS_PLATFORM]
+            sighting = PlaceSighting(nid, doc, self.codes(owners), self.codes(self.places.get(nid, ())))
+            by_name.setdefault(name, []).append(sighting)
+        documents = g.graph["documents"]
+        for name in sorted(by_name):
+            clusters = sorted(
+                resolve_places(by_name[name]),
+                key=lambda c: min(((documents.get(s.doc) or {}).get("date") or "9999", s.doc) for s in c),
+            )
+            taken: set[str] = set()
+            for k, cluster in enumerate(clusters):
+                nid = node_id(NodeType.PLATFORM, name)
+                owners = Counter(
+                    u
+                    for s in cluster
+                    for u, _, key in g.in_edges(s.node, keys=True)
+                    if key == Relation.HAS_PLATFORM and g.nodes[u]["type"] == NodeType.DISTRICT
+                )
+                if k and owners:
+                    top = min(owners, key=lambda o: (-owners[o], depth(g.nodes[o].get("code") or "?"), o))
+                    nid = f"{nid}@{top.split(':', 1)[1]}"
+                self.merge_cluster([s.node for s in cluster], unique_id(nid, taken))
+
+    def resolve_people(self) -> None:
+        """Officials of one name become as many people as graph/identity.py finds."""
+        g = self.graph
+        index = divisions()
+        by_name: dict[str, list[PersonSighting]] = {}
+        for nid, (etype, name, doc) in sorted(self.pending.items()):
+            if etype != NodeType.OFFICIAL or nid not in g:
+                continue
+            posts, hints = [], set(self.codes(self.places.get(nid, ())))
+            for _, body, key, data in g.out_edges(nid, keys=True, data=True):
+                if key != Relation.HOLDS_POST:
+                    continue
+                body_data = g.nodes[body]
+                if body_data["type"] == NodeType.DISTRICT:
+                    codes = self.codes([body])
+                    division = index.by_code.get(next(iter(codes), ""))
+                    fixed = division is not None and any(
+                        (level := title_level(part)) and division_of_level(level, division) == division
+                        for part in str(data.get("title") or "").split("、")
+                    )
+                    if fixed:
+                        posts.append(Post(body, codes))
+                    else:
+                        hints |= codes
+                else:
+                    posts.append(Post(body, self.node_codes(body)))
+            day = parse_day(g.graph["documents"].get(doc, {}).get("date"))
+            by_name.setdefault(name, []).append(
+                PersonSighting(nid, doc, day, tuple(sorted(posts, key=repr)), frozenset(hints))
+            )
+        taken: set[str] = set()
+        for name in sorted(by_name):
+            for cluster in resolve_people(by_name[name]):
+                anchored = [s for s in cluster if s.posts]
+                if anchored:
+                    post = max(anchored[0].posts, key=lambda p: (max(map(depth, p.codes), default=0), p.body))
+                    nid = node_id(NodeType.OFFICIAL, f"{name}@{post.body.split(':', 1)[1]}")
+                else:
+                    nid = node_id(NodeType.OFFICIAL, name)
+                self.merge_cluster([s.node for s in cluster], unique_id(nid, taken))
+
+    def resolve_meetings(self) -> None:
+        """Events of one name become as many meetings as graph/identity.py finds."""
+        g = self.graph
+        by_name: dict[str, list[EventSighting]] = {}
+        for nid, (etype, name, doc) in sorted(self.pending.items()):
+            if etype != NodeType.EVENT or nid not in g:
+                continue
+            held = [
+                (u, d) for u, _, k, d in g.in_edges(nid, keys=True, data=True) if k == Relation.HELD_EVENT
+            ]
+            days = sorted(day for _, d in held if (day := parse_day(d.get("date"))))
+            reported = parse_day(g.graph["documents"].get(doc, {}).get("date"))
+            sighting = EventSighting(
+                nid, doc, name, frozenset(u for u, _ in held), days[0] if days else None, reported
+            )
+            by_name.setdefault(name, []).append(sighting)
+        taken: set[str] = set()
+        for name in sorted(by_name):
+            for cluster in resolve_events(by_name[name]):
+                organisers = Counter(o for s in cluster for o in s.organisers)
+                parts = [name]
+                if organisers:
+                    # the most often named; of a city and its districts convening together, the city
+                    top = min(
+                        organisers, key=lambda o: (-organisers[o], depth(g.nodes[o].get("code") or "?"), o)
+                    )
+                    parts.append(top.split(":", 1)[1])
+                days = sorted(s.day for s in cluster if s.day) or sorted(
+                    s.reported for s in cluster if s.reported
+                )
+                if days and not cluster[0].numbered:
+                    parts.append(days[0].isoformat())
+                self.merge_cluster(
+                    [s.node for s in cluster], unique_id(node_id(NodeType.EVENT, "@".join(parts)), taken)
+                )
+
+    def date_posts(self) -> None:
+        """Each holds_post edge gets the first and last dates of its documents (ISO), when known."""
+        documents = self.graph.graph["documents"]
+        for *_, key, data in self.graph.edges(keys=True, data=True):
+            if key != Relation.HOLDS_POST:
+                continue
+            dates = sorted(d for doc in data["docs"] if (d := (documents.get(doc) or {}).get("date")))
+            if dates:
+                data["first_seen"], data["last_seen"] = dates[0], dates[-1]
+
+    # -- merging nodes --------------------------------------------------------------------
+    def merge_cluster(self, nodes: list[str], into: str) -> None:
+        """The nodes of one thing become the node `into`, in the order given (the first one's label wins ties)."""
+        for nid in nodes:
+            self.merge_into(nid, into)
+            self.pending.pop(nid, None)
+
+    def merge_into(self, src: str, dst: str) -> None:
+        """Node `src` becomes part of `dst` (created if need be): names, documents and every edge."""
+        g = self.graph
+        if src == dst or src not in g:
+            return
+        data = g.nodes[src]
+        if dst not in g:
+            g.add_node(dst, **{**data, "aliases": list(data["aliases"]), "docs": list(data["docs"])})
+        else:
+            merge_node(g.nodes[dst], data)
+        self.places.setdefault(dst, set()).update(self.places.pop(src, ()))
+        for _, v, key, edata in list(g.out_edges(src, keys=True, data=True)):
+            self.merge_edge(dst, dst if v == src else v, key, edata)
+        for u, _, key, edata in list(g.in_edges(src, keys=True, data=True)):
+            if u != src:
+                self.merge_edge(u, dst, key, edata)
+        for edge in [*g.out_edges(src, keys=True), *g.in_edges(src, keys=True)]:
+            self.merged_evidence.pop(edge, None)
+        g.remove_node(src)
+        if g.nodes[dst]["type"] not in SUBJECT_TYPES:
+            return
+        for _, tid, key in list(g.out_edges(dst, keys=True)):  # a target's id names its subject
+            if key == Relation.SETS_TARGET:
+                t = g.nodes[tid]
+                new = target_id(dst, t["indicator"], t["value"], t["unit"], t["year"], t["status"])
+                if new != tid:
+                    self.merge_into(tid, new)
+
+    def merge_edge(self, u: str, v: str, key: str, data: dict) -> None:
+        g = self.graph
+        if u == v:
+            return
+        if not g.has_edge(u, v, key=key):
+            g.add_edge(
+                u, v, key=key, **{**data, "docs": list(data["docs"]), "evidence": list(data["evidence"])}
+            )
+            return
+        mine = g.edges[u, v, key]
+        mine["confidence"] = max(mine["confidence"], data["confidence"])
+        for doc in data["docs"]:
+            add_sorted(mine["docs"], doc)
+        seen = self.merged_evidence.get((u, v, key))
+        if seen is None:  # kept while merging: a popular edge takes thousands of merges
+            seen = self.merged_evidence[(u, v, key)] = {tuple(ev.values()) for ev in mine["evidence"]}
+        for ev in data["evidence"]:
+            if tuple(ev.values()) not in seen:
+                seen.add(tuple(ev.values()))
+                mine["evidence"].append(ev)
+        merge_attrs(
+            mine, {k: v for k, v in data.items() if k not in ("relation", "docs", "evidence", "confidence")}
+        )
+
+
+def unique_id(nid: str, taken: set[str]) -> str:
+    """`nid`, or nid#2, nid#3 ... when another thing of the same keys came first."""
+    candidate, n = nid, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{nid}#{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def merge_node(data: dict, other: dict) -> None:
+    """Attributes of a node merged into another: the fullest label, every name, document and attribute."""
+    label = data["label"]
+    if len(other["label"]) > len(label) and data["type"] not in (NodeType.DISTRICT, NodeType.INDUSTRY):
+        label = other["label"]
+    names = set(data["aliases"]) | set(other["aliases"]) | {data["label"], other["label"]}
+    data["label"] = label
+    data["aliases"] = sorted(n for n in names if n != label)
+    for doc in other["docs"]:
+        add_sorted(data["docs"], doc)
+    data["confidence"] = max(data.get("confidence", 0.0), other.get("confidence", 0.0))
+    for key, value in other.items():
+        data.setdefault(key, value)
+
+
+def merge_attrs(data: dict, attrs: dict) -> None:
+    """An edge's attributes from another supporting fact: titles join (区委副书记、区长), the rest keep the first."""
+    for key, value in attrs.items():
+        if value in (None, ""):
+            continue
+        if key == "title" and data.get("title") and value not in data["title"].split("、"):
+            data["title"] = "、".join(dict.fromkeys([*data["title"].split("、"), *value.split("、")]))
+        else:
+            data.setdefault(key, value)
 
 
 def add_sorted(items: list[str], item: str) -> None:

@@ -4,7 +4,10 @@
 One `networkx.MultiDiGraph` holds the whole corpus.
 
 Nodes
-    id          "<Type>:<canonical name>" (Targets: "Target:<subject>|<indicator>|<value><unit>|<year>|<status>")
+    id          "<Type>:<key>", the thing's own stable keys (graph/builder.py): a District its name (or
+                name#code for namesakes), an Official "<name>@<body of the first post>", an Event
+                "<name>@<organiser>@<date>", others their canonical name (a zone or body named by its kind
+                only: "<name>@<owner>"); Targets "Target:<subject>|<indicator>|<value><unit>|<year>|<status>"
     type        a NodeType
     label       canonical (fullest) name
     aliases     sorted list of other names (never contains `label`)
@@ -19,6 +22,7 @@ Edges (key = relation)
     confidence  the probability that the fact is right (the highest of its supporting documents'), 0..1
     evidence    list of {"doc", "sentence", "start", "end"} dicts (character offsets into the document)
     title       holds_post only: the office, e.g. 区委书记
+    first_seen, last_seen   holds_post only: ISO dates of the first and last documents reporting the post
     date        held_event only: ISO date of the meeting, when known
 
 Documents are kept in graph.graph["documents"]: {doc_id: {"date": iso-date|None, "chars": int, "source": str}}.
@@ -112,7 +116,7 @@ def clean_name(name: str) -> str:
 
 
 def node_id(node_type: str, name: str) -> str:
-    """Stable node id from type and canonical name."""
+    """Stable node id from type and key (the canonical name, or the keys graph/builder.py gives it)."""
     return f"{node_type}:{name}"
 
 
@@ -151,6 +155,9 @@ class EntityRecord:
     # namesakes in different cities (two 鼓楼区) stay apart and 鼓楼 never merges them
     identity: str = ""
     confidence: float = 1.0  # probability that this is a real entity of this type (rules: 1.0)
+    # the Districts (canonical names, of the same document) that the sentences naming this entity speak
+    # of, most often first: where an untitled 王伟表示 or a bare 县发改局 is, for resolving it
+    places: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -6,6 +6,9 @@ Which names of the document are one entity is decided by `plankg.graph.resolve`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
+
 from spacy.tokens import Doc
 
 from plankg.graph.divisions import district_identity, short_forms
@@ -18,7 +21,7 @@ from plankg.graph.model import (
     TargetRecord,
     clean_name,
 )
-from plankg.graph.resolve import fold_aliases, named_district
+from plankg.graph.resolve import BodyResolver, fold_aliases, named_district
 
 from .facts import Mention
 
@@ -45,15 +48,37 @@ def entity_records(mentions: list[Mention]) -> dict[EntityKey, EntityRecord]:
     return entities
 
 
+def mention_places(doc: Doc, mentions: list[Mention]) -> dict[EntityKey, list[str]]:
+    """Per entity, the Districts the sentences naming it speak of (`doc._.focus`), most often first."""
+    focus = doc._.focus or {}
+    starts = sorted(focus)
+    counts: dict[EntityKey, Counter[str]] = {}
+    for m in mentions:
+        if m.label == NodeType.DISTRICT or not starts:
+            continue
+        here = focus[starts[max(0, bisect_right(starts, m.start) - 1)]]
+        if here is not None and here[0] == NodeType.DISTRICT:
+            counts.setdefault(EntityKey(m.label, clean_name(m.canonical)), Counter())[here[1]] += 1
+    return {
+        key: [name for name, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+        for key, c in counts.items()
+    }
+
+
 def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
     text = doc.text
     mentions = doc._.mentions or []
     entities = entity_records(mentions)
+    for key, names in mention_places(doc, mentions).items():
+        entities[key].places = names
     places = {m.text for m in mentions if m.label == NodeType.DISTRICT}
     places |= {m.canonical for m in mentions if m.label == NodeType.DISTRICT}
     folded = fold_aliases(entities, places)
-    for key in folded:
-        entities.pop(key, None)
+    for key, into in folded.items():
+        record = entities.pop(key, None)
+        if record is not None:
+            long = entities[into]
+            long.places = long.places + [p for p in record.places if p not in long.places]
 
     def canon(key: EntityKey) -> EntityKey:
         key = EntityKey(key[0], clean_name(key[1]))
@@ -78,9 +103,11 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
         )
         for r in doc._.relations or []
     ]
+    # bodies named by their level only (县发改局, 经开区党工委, 市委) become the district's or zone's own
+    relations, renamed = BodyResolver(entities, doc._.zones or ())(relations)
     targets = [
         TargetRecord(
-            canon(t.subject),
+            renamed.get(canon(t.subject), canon(t.subject)),
             t.indicator,
             t.value,
             t.unit,

@@ -60,7 +60,7 @@ def test_edge_seen_in_two_documents_keeps_both(analyse: Analyse) -> None:
             "b": "萧山区委书记林则安调研企业。",
         },
     )
-    edge = graph.edges["Official:林则安", "District:萧山区", "holds_post"]
+    edge = graph.edges["Official:林则安@萧山区", "District:萧山区", "holds_post"]
     assert edge["docs"] == ["a", "b"]
     assert edge["title"] == "区委书记"
     assert [e["doc"] for e in edge["evidence"]] == ["a", "b"]
@@ -188,9 +188,9 @@ def test_subjects_follow_the_sections(analyse: Analyse, fixture_text: Callable[[
 
 
 # -- events across documents ------------------------------------------------------------------------------
-def test_same_name_meetings_share_a_node_with_one_edge_per_organiser(analyse: Analyse) -> None:
-    """Events are keyed by name (as the annotation guidelines key them); who convened which
-    session, and when, stays on the held_event edges."""
+def test_same_name_meetings_of_two_organisers_are_two_events(analyse: Analyse) -> None:
+    """An Event is one meeting: two districts' sessions of the same name are two nodes, both labelled with
+    the meeting's name, each with its own organiser and date."""
     graph = graph_of(
         analyse,
         {
@@ -198,8 +198,9 @@ def test_same_name_meetings_share_a_node_with_one_edge_per_organiser(analyse: An
             "wj": "1月12日，苏州市吴江区第三届人民代表大会第四次会议开幕。",
         },
     )
-    events = [n for n, d in graph.nodes(data=True) if d["type"] == "Event"]
-    assert len(events) == 1
-    held = {u: d.get("date", "") for u, v, d in graph.edges(data=True) if d["relation"] == "held_event"}
+    events = {n: d for n, d in graph.nodes(data=True) if d["type"] == "Event"}
+    assert {d["label"] for d in events.values()} == {"第三届人民代表大会第四次会议"}
+    held = {u: (v, d.get("date", "")) for u, v, d in graph.edges(data=True) if d["relation"] == "held_event"}
     assert set(held) == {"District:江夏区", "District:吴江区"}
-    assert held["District:江夏区"].endswith("-01-09") and held["District:吴江区"].endswith("-01-12")
+    assert held["District:江夏区"][0] != held["District:吴江区"][0]
+    assert held["District:江夏区"][1].endswith("-01-09") and held["District:吴江区"][1].endswith("-01-12")
