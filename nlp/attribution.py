@@ -50,16 +50,16 @@ def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
 def choose(
     scored: list[tuple[EntityKey, EntityKey, float]], first: float, more: float
 ) -> list[tuple[EntityKey, EntityKey, float]]:
-    """Per item, its most likely owner if above `first`, and every other above `more`."""
+    """Per item, its most likely owner if above `first`, and then every other above `more`."""
     by_item: dict[EntityKey, list[tuple[float, EntityKey]]] = {}
     for item, unit, p in scored:
         by_item.setdefault(item, []).append((p, unit))
     out = []
     for item, options in by_item.items():
         options.sort(key=lambda o: (-o[0], o[1]))
-        for rank, (p, unit) in enumerate(options):
-            if p > (first if rank == 0 else more):
-                out.append((item, unit, p))
+        if options[0][0] <= first:
+            continue
+        out += [(item, unit, p) for rank, (p, unit) in enumerate(options) if rank == 0 or p > more]
     return out
 
 

@@ -63,7 +63,10 @@ class LogisticModel:
 
 
 def design(
-    rows: Sequence[Mapping[str, float]], features: list[str], logs: list[str], categories: dict[str, list[float]]
+    rows: Sequence[Mapping[str, float]],
+    features: list[str],
+    logs: list[str],
+    categories: dict[str, list[float]],
 ) -> numpy.ndarray:
     """Raw rows -> columns: every feature (log1p for counts and distances), then one-hot columns."""
     raw = numpy.array([[float(r.get(f, 0.0)) for f in features] for r in rows], dtype=float)

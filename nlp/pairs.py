@@ -29,15 +29,56 @@ CONVENING = ("召开", "举行", "举办", "开幕", "启动")
 FAR = 5000  # distances are capped here
 # the raw features, in order; the counts and distances among them are read on a log scale
 FEATURES = [
-    "item_type", "unit_type", "unit_level", "unit_count", "unit_rank", "unit_order", "unit_first",
-    "unit_in_title", "unit_zone", "unit_body", "unit_focus_share", "unit_main_focus", "candidates",
-    "unit_in_name", "unit_starts_name", "before", "after", "same_sentence", "same_paragraph",
-    "adjacent", "focus_share", "focus_any", "sentence_gap", "convening", "between", "item_count",
-    "item_first", "children", "parents", "rule", "before_rank", "after_rank", "opens_sentence",
+    "item_type",
+    "unit_type",
+    "unit_level",
+    "unit_count",
+    "unit_rank",
+    "unit_order",
+    "unit_first",
+    "unit_in_title",
+    "unit_zone",
+    "unit_body",
+    "unit_focus_share",
+    "unit_main_focus",
+    "candidates",
+    "unit_in_name",
+    "unit_starts_name",
+    "before",
+    "after",
+    "same_sentence",
+    "same_paragraph",
+    "adjacent",
+    "focus_share",
+    "focus_any",
+    "sentence_gap",
+    "convening",
+    "between",
+    "item_count",
+    "item_first",
+    "children",
+    "parents",
+    "rule",
+    "before_rank",
+    "after_rank",
+    "opens_sentence",
     "nearest_in_sentence",
 ]
-LOGS = ["unit_count", "unit_rank", "unit_order", "candidates", "before", "after", "sentence_gap",
-        "between", "item_count", "children", "parents", "before_rank", "after_rank"]
+LOGS = [
+    "unit_count",
+    "unit_rank",
+    "unit_order",
+    "candidates",
+    "before",
+    "after",
+    "sentence_gap",
+    "between",
+    "item_count",
+    "children",
+    "parents",
+    "before_rank",
+    "after_rank",
+]
 CATEGORIES = {"unit_level": [0, 1, 2, 3, 4, 5], "item_type": [2, 3, 4, 6, 7], "unit_type": [1, 2, 3, 5]}
 TYPE_NUMBER = {t: i for i, t in enumerate(NodeType)}
 UNITS = (NodeType.DISTRICT, NodeType.PLATFORM)  # what may own things: districts and zones acting as them
@@ -100,11 +141,15 @@ class PairFeatures:
         self.order = {k: r for r, k in enumerate(sorted(self.first, key=self.first.get))}
         title_end = view.text.find("\n") if "\n" in view.text else n
         self.in_title = {k: any(m.start < title_end for m in ms) for k, ms in self.units.items()}
-        self.body = {k: any(OWN_BODY_AFTER.match(view.text, m.end) for m in ms) for k, ms in self.units.items()}
+        self.body = {
+            k: any(OWN_BODY_AFTER.match(view.text, m.end) for m in ms) for k, ms in self.units.items()
+        }
         self.positions = {k: sorted((m.start, m.end) for m in ms) for k, ms in self.units.items()}
         index = divisions()
         self.division = {
-            k: index.by_code.get(ms[0].attrs.get("code", "")) for k, ms in self.units.items() if k.type == NodeType.DISTRICT
+            k: index.by_code.get(ms[0].attrs.get("code", ""))
+            for k, ms in self.units.items()
+            if k.type == NodeType.DISTRICT
         }
         self.hierarchy = {}
         for k, d in self.division.items():
@@ -117,7 +162,11 @@ class PairFeatures:
             )
 
     def rows(
-        self, item_type: NodeType, item_name: str, spans: list[tuple[int, int]], exclude: EntityKey | None = None
+        self,
+        item_type: NodeType,
+        item_name: str,
+        spans: list[tuple[int, int]],
+        exclude: EntityKey | None = None,
     ) -> list[tuple[EntityKey, dict]]:
         """The rows of one item with every unit, and how the units rank among each other: which is
         nearest before the item, nearest after it, and nearest within its sentence."""
@@ -178,7 +227,11 @@ class PairFeatures:
                 sentence_gap = min(sentence_gap, sent - view.sentence(a))
                 between = min(
                     between,
-                    sum(1 for k2, p2 in self.positions.items() if k2 != unit and any(b <= a2 < start for a2, _ in p2)),
+                    sum(
+                        1
+                        for k2, p2 in self.positions.items()
+                        if k2 != unit and any(b <= a2 < start for a2, _ in p2)
+                    ),
                 )
             if i + 1 < len(positions):
                 a, _ = positions[i + 1]
@@ -186,10 +239,18 @@ class PairFeatures:
                 if view.sentence(a) == sent:
                     same_sentence = 1.0
         f.update(
-            before=min(before, FAR), after=min(after, FAR), same_sentence=same_sentence,
-            same_paragraph=same_paragraph, adjacent=adjacent, focus_share=focus_hits / max(1, len(spans)),
-            focus_any=float(focus_hits > 0), sentence_gap=min(sentence_gap, 1000), convening=convening,
-            between=between, item_count=len(spans), item_first=min(s for s, _ in spans) / self.n,
+            before=min(before, FAR),
+            after=min(after, FAR),
+            same_sentence=same_sentence,
+            same_paragraph=same_paragraph,
+            adjacent=adjacent,
+            focus_share=focus_hits / max(1, len(spans)),
+            focus_any=float(focus_hits > 0),
+            sentence_gap=min(sentence_gap, 1000),
+            convening=convening,
+            between=between,
+            item_count=len(spans),
+            item_first=min(s for s, _ in spans) / self.n,
         )
         children, parents = self.hierarchy.get(unit, (0, 0))
         f["children"], f["parents"] = children, parents

@@ -35,6 +35,7 @@ from . import (  # noqa: F401  (registers the factories when plankg is imported 
     resolve,
     statistical,
     structure,
+    target_subjects,
     targets,
 )
 from .lexicon import DATA_DIR, Lexicon

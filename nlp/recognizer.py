@@ -11,8 +11,10 @@ confidence: the mean marginal probability of its characters' labels.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,10 +28,23 @@ from .industries import sector_name
 from .lexicon import Lexicon
 
 MODEL_FILE = "crf.model"
+CALIBRATION_FILE = "calibration.json"  # [[raw, calibrated], ...]: isotonic steps from training/learn.py
 LEVEL_RANK = {level: rank for rank, level in enumerate(Level)}
 # the level of a place the gazetteer does not list (villages, communities), from its last characters
-LEVEL_BY_SUFFIX = (("省", Level.PROVINCE), ("市", Level.CITY), ("州", Level.CITY), ("盟", Level.CITY),
-                   ("县", Level.COUNTY), ("区", Level.COUNTY), ("旗", Level.COUNTY))
+LEVEL_BY_SUFFIX = (
+    ("省", Level.PROVINCE),
+    ("市", Level.CITY),
+    ("州", Level.CITY),
+    ("盟", Level.CITY),
+    ("县", Level.COUNTY),
+    ("区", Level.COUNTY),
+    ("旗", Level.COUNTY),
+)
+
+
+def read_calibration(folder: Path) -> list[list[float]]:
+    file = Path(folder) / CALIBRATION_FILE
+    return json.loads(file.read_text(encoding="utf-8")) if file.exists() else []
 
 
 def division_attrs(surface: str) -> tuple[str, dict]:
@@ -52,18 +67,22 @@ class LearnedRecognizer(KnowledgeComponent):
         super().__init__(name)
         self.enabled = enabled
         self.model: bytes | None = None
+        self.calibration: list[list[float]] = []
         self._tagger = None
 
     # -- knowledge and weights ------------------------------------------------------------
     def prepare(self, lexicon: Lexicon) -> None:
         self.features = CharFeatures(lexicon)
 
-    def initialize(self, get_examples=None, *, nlp=None, data_dir: str | None = None, model: str | None = None):
+    def initialize(
+        self, get_examples=None, *, nlp=None, data_dir: str | None = None, model: str | None = None
+    ):
         """Read the data files and the trained CRF (`model`: a crf.model file or a folder with one;
         a folder without one leaves the component without a model: it passes the candidates on)."""
         super().initialize(get_examples, nlp=nlp, data_dir=data_dir)
         file = Path(model) / MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
         self.set_model(file.read_bytes() if file is not None and file.exists() else None)
+        self.calibration = read_calibration(file.parent) if file is not None else []
 
     def set_model(self, model: bytes | None) -> None:
         self.model = model
@@ -73,12 +92,23 @@ class LearnedRecognizer(KnowledgeComponent):
         super().to_disk(path, exclude=exclude)
         if self.model is not None:
             (Path(path) / MODEL_FILE).write_bytes(self.model)
+        if self.calibration:
+            (Path(path) / CALIBRATION_FILE).write_text(json.dumps(self.calibration), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude=()) -> LearnedRecognizer:
         super().from_disk(path, exclude=exclude)
         file = Path(path) / MODEL_FILE
         self.set_model(file.read_bytes() if file.exists() else None)
+        self.calibration = read_calibration(Path(path))
         return self
+
+    def calibrated(self, raw: float) -> float:
+        """The probability that a span of this raw confidence is a right name (isotonic steps fitted on
+        cross-fitted training articles); the raw value without a calibration."""
+        if not self.calibration:
+            return raw
+        xs, ys = zip(*self.calibration, strict=True)
+        return float(numpy.interp(raw, xs, ys))
 
     def tagger(self):
         """The crfsuite tagger, opened from the model bytes (once per process)."""
@@ -117,7 +147,7 @@ class LearnedRecognizer(KnowledgeComponent):
             confidence = sum(tagger.marginal(labels[i], i) for i in range(start, end)) / (end - start)
             label = NodeType(kind)
             m = rule.get((start, end, label)) or self.new_mention(text, start, end, label, candidates)
-            m.confidence = confidence
+            m.confidence = self.calibrated(confidence)
             mentions.append(m)
         doc._.mentions = mentions
         return doc
@@ -132,14 +162,19 @@ class LearnedRecognizer(KnowledgeComponent):
         elif label == NodeType.OFFICIAL:
             # a rule official overlapping the span (苏忠 for 苏忠胜) lends it the posts before it
             posts = next(
-                (c.attrs["posts"] for c in candidates if c.label == label and c.start < end and c.end > start
-                 and c.attrs.get("posts")),
+                (
+                    c.attrs["posts"]
+                    for c in candidates
+                    if c.label == label and c.start < end and c.end > start and c.attrs.get("posts")
+                ),
                 [],
             )
             attrs = {"posts": posts}
         elif label == NodeType.INDUSTRY:
             canonical, aliases = sector_name(surface)
-        return Mention(start, end, label, surface, canonical=canonical, aliases=aliases, source="learned", attrs=attrs)
+        return Mention(
+            start, end, label, surface, canonical=canonical, aliases=aliases, source="learned", attrs=attrs
+        )
 
 
 @Language.factory(

@@ -32,9 +32,20 @@ COUNT_UNITS = frozenset("个家项条座所批宗处只头台辆人户名位次�
 RANK_BEFORE = re.compile(r"(第|排名|位居|位列|居|列)$")
 PEOPLE = re.compile(r"(参会|出席|参加|代表|嘉宾|群众|人员|员工|工人|就业|岗位)")
 FIGURE_FEATURES = [
-    "unit_class", "scaled", "log_value", "comparator_eq", "comparator_more", "comparator_about",
-    "status_target", "year_missing", "indicator_chars", "rank_cue", "people_cue", "rule_subject",
-    "sentence_figures", "figure_in_heading",
+    "unit_class",
+    "scaled",
+    "log_value",
+    "comparator_eq",
+    "comparator_more",
+    "comparator_about",
+    "status_target",
+    "year_missing",
+    "indicator_chars",
+    "rank_cue",
+    "people_cue",
+    "rule_subject",
+    "sentence_figures",
+    "figure_in_heading",
 ]
 TARGET_FEATURES = [*FEATURES, *FIGURE_FEATURES]
 TARGET_LOGS = [*LOGS, "indicator_chars", "sentence_figures"]
@@ -58,7 +69,9 @@ def figure_features(text: str, t: TargetFact, sentence_figures: int) -> dict:
         "rank_cue": float(bool(RANK_BEFORE.search(before))),
         "people_cue": float(bool(PEOPLE.search(t.indicator))),
         "sentence_figures": sentence_figures,
-        "figure_in_heading": float("\n" not in text[t.sent_start : t.sent_end] and t.sent_end - t.sent_start < 30),
+        "figure_in_heading": float(
+            "\n" not in text[t.sent_start : t.sent_end] and t.sent_end - t.sent_start < 30
+        ),
     }
 
 

@@ -276,7 +276,11 @@ class TargetExtractor(KnowledgeComponent):
             before, text, end + consumed, clause.previous_indicator, own_names + places, unit
         )
         indicator = SYNONYMS.sub(lambda x: INDICATOR_SYNONYMS[x.group(0)], indicator)
-        if not indicator and clause.last_end >= 0 and LIST_SEPARATORS.fullmatch(text[clause.last_end : start]):
+        if (
+            not indicator
+            and clause.last_end >= 0
+            and LIST_SEPARATORS.fullmatch(text[clause.last_end : start])
+        ):
             indicator = clause.last_indicator  # 分别增长9.91%、9.88%: a sibling in a list of figures
         if not indicator:
             clause.start = end + consumed

@@ -168,27 +168,52 @@ def build(
 @click.option(
     "--errors/--no-errors", default=True, show_default=True, help="List false positives and misses."
 )
-def evaluate(gold_dir: Path, graph_path: Path | None, errors: bool) -> None:
-    """Score against gold files in GOLD_DIR and list false positives and misses by type."""
-    import networkx as nx
+@click.option("--reliability", is_flag=True, help="Also print the share of right facts per confidence bin.")
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(2, 20),
+    help="Cross-validate: train the learned layers on all folds but one, score the one, for each fold "
+    "(needs the development checkout: training/ is not installed).",
+)
+def evaluate(
+    gold_dir: Path, graph_path: Path | None, errors: bool, reliability: bool, folds: int | None
+) -> None:
+    """Score against gold files in GOLD_DIR (README "Gold format"), as the gold scorer does."""
+    import tempfile
 
-    from .api import build as run_build
-    from .evaluate import format_report, load_gold, score
-    from .sources import Document
+    from .evaluate import format_reliability, format_report, load_gold, read_graph, score
 
     try:
         gold = load_gold(gold_dir)
     except (FileNotFoundError, ValueError, KeyError) as exc:
         raise click.ClickException(f"cannot read gold files: {exc}") from None
-    if graph_path:
+    if folds:
         try:
-            graph = nx.read_graphml(graph_path, force_multigraph=True)
-        except Exception as exc:  # noqa: BLE001 - any parse failure is reported in one line
-            raise click.ClickException(f"{graph_path}: not a readable GraphML file ({exc})") from None
+            from training.crossval import cross_validate
+        except ImportError:
+            raise click.ClickException(
+                "--cv trains models: run it from the development checkout (training/ is not installed)"
+            ) from None
+        report = cross_validate(gold_dir, folds, log=lambda m: click.echo(m, err=True))
     else:
-        docs = [Document(doc_id, text) for doc_id, text in gold.texts.items()]
-        graph = run_build(documents=docs).graph
-    click.echo(format_report(score(gold, graph), show_errors=errors))
+        if graph_path is None:
+            from .api import build as run_build
+            from .sources import Document
+
+            with tempfile.TemporaryDirectory() as tmp:
+                docs = [Document(doc_id, text) for doc_id, text in gold.texts.items()]
+                run_build(documents=docs, out_dir=tmp, formats=("graphml",))
+                graph = read_graph(Path(tmp) / "graph.graphml")
+        else:
+            try:
+                graph = read_graph(graph_path)
+            except Exception as exc:  # noqa: BLE001 - any parse failure is reported in one line
+                raise click.ClickException(f"{graph_path}: not a readable GraphML file ({exc})") from None
+        report = score(gold, graph)
+    click.echo(format_report(report, show_errors=errors))
+    if reliability:
+        click.echo("\nRELIABILITY (share right, facts in the bin)\n" + format_reliability(report))
 
 
 # ---------------------------------------------------------------- linked data (issue 4)

@@ -15,7 +15,12 @@ from pathlib import Path
 from plankg.graph.model import NodeType
 
 # which type wins where two gold names of the same length overlap
-PRIORITY = {t: i for i, t in enumerate(["Official", "Event", "Organization", "Project", "Platform", "District", "Industry"])}
+PRIORITY = {
+    t: i
+    for i, t in enumerate(
+        ["Official", "Event", "Organization", "Project", "Platform", "District", "Industry"]
+    )
+}
 
 
 @dataclass
@@ -30,8 +35,14 @@ class GoldDocument:
     @classmethod
     def read(cls, path: Path) -> GoldDocument:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["id"], data["text"], data.get("entities", []), data.get("relations", []),
-                   data.get("targets", []), Path(path))
+        return cls(
+            data["id"],
+            data["text"],
+            data.get("entities", []),
+            data.get("relations", []),
+            data.get("targets", []),
+            Path(path),
+        )
 
 
 def read_gold(folders: Iterable[str | Path]) -> list[GoldDocument]:

@@ -83,9 +83,12 @@ def train_crf(examples: list[tuple[list[list[str]], list[str]]]) -> bytes:
 
 
 # -- the decision layers -------------------------------------------------------------------------------
-def analysed(nlp: Language, docs: list[GoldDocument], examples: dict[str, tuple], log: Log) -> Iterator[tuple]:
+def analysed(
+    nlp: Language, docs: list[GoldDocument], examples: dict[str, tuple], log: Log
+) -> Iterator[tuple]:
     """(gold, Doc) for every document, tagged by a CRF that never saw it, through the rule linker."""
     recognizer = nlp.get_pipe("plankg_recognizer")
+    recognizer.calibration = []  # the decision layers and the calibration learn from raw confidences
     for k, held_out in enumerate(folds(docs, CROSS_FOLDS)):
         t0 = time.process_time()
         recognizer.set_model(train_crf([examples[d.id] for d in docs if d not in held_out]))
@@ -151,6 +154,22 @@ def target_threshold(groups: list[str], p, labels: list[int], gold_count: int) -
     return best[1]
 
 
+def mention_calibration(pairs: Iterable[tuple[GoldDocument, Doc]]) -> list[list[float]]:
+    """Isotonic steps from a recognised name's raw confidence to the share of such names that are gold
+    names of their type, over the cross-fitted documents."""
+    from sklearn.isotonic import IsotonicRegression
+
+    raw, right = [], []
+    for gold, doc in pairs:
+        names = GoldNames(gold)
+        for m in doc._.mentions or []:
+            raw.append(m.confidence)
+            right.append(int(names.entity(m.label, m.canonical, m.text) is not None))
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, right)
+    knots = sorted(set(round(float(x), 4) for x in iso.X_thresholds_))
+    return [[k, round(float(iso.predict([k])[0]), 4)] for k in knots]
+
+
 def owner_thresholds(groups: list[str], units: list, p, labels: list[int], gold_count: int) -> dict:
     """The (first, more) thresholds of `attribution.choose` with the best F1 on out-of-fold scores."""
     by_item: dict[str, list[tuple[float, int]]] = {}
@@ -161,8 +180,10 @@ def owner_thresholds(groups: list[str], units: list, p, labels: list[int], gold_
         tp = fp = 0
         for options in by_item.values():
             options.sort(key=lambda o: -o[0])
+            if options[0][0] <= first:
+                continue
             for rank, (pi, y) in enumerate(options):
-                if pi > (first if rank == 0 else more):
+                if rank == 0 or pi > more:
                     tp += y
                     fp += 1 - y
         precision, recall = tp / max(1, tp + fp), tp / max(1, gold_count)
@@ -183,6 +204,8 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print) -> Path:
     log(f"recogniser CRF on {len(docs)} documents: {time.process_time() - t0:.0f} CPU s")
 
     pairs = list(analysed(nlp, docs, examples, log))
+    calibration = mention_calibration(pairs)
+    (out_dir / "plankg_recognizer" / "calibration.json").write_text(json.dumps(calibration), encoding="utf-8")
     rows, labels, groups = owner_examples(pairs)
     model, oof = logistic.fit(rows, labels, [g.split("|")[0] for g in groups], FEATURES, LOGS, CATEGORIES)
     owned = {"has_platform", "has_project", "develops_industry", "held_event"}
@@ -194,8 +217,12 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print) -> Path:
 
     rows, labels, groups = target_examples(pairs)
     model, oof = logistic.fit(
-        rows, labels, [g.split("|")[0] for g in groups],
-        target_subjects.TARGET_FEATURES, target_subjects.TARGET_LOGS, target_subjects.TARGET_CATEGORIES,
+        rows,
+        labels,
+        [g.split("|")[0] for g in groups],
+        target_subjects.TARGET_FEATURES,
+        target_subjects.TARGET_LOGS,
+        target_subjects.TARGET_CATEGORIES,
     )
     model.settings = target_threshold(groups, oof, labels, sum(len(d.targets) for d in docs))
     (out_dir / "plankg_target_subjects").mkdir(parents=True, exist_ok=True)

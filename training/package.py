@@ -27,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder to write the pipeline to")
     parser.add_argument("--segmenter", type=Path, default=SHIPPED_SEGMENTER, help="pkuseg model folder")
     parser.add_argument("--statistical", type=Path, default=SHIPPED_MODEL, help="inner NER model folder")
-    parser.add_argument("--models", type=Path, help="training.learn's output folder (default: the shipped models)")
+    parser.add_argument(
+        "--models", type=Path, help="training.learn's output folder (default: the shipped models)"
+    )
     parser.add_argument("--force", action="store_true", help="allow replacing the shipped pipeline")
     args = parser.parse_args(argv)
     if args.out.resolve() == PIPELINE_DIR.resolve() and not args.force:

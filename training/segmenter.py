@@ -163,17 +163,23 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description="Train the pkuseg segmenter on gold-segmented corpora.")
-    parser.add_argument("corpora", nargs="+", type=Path, help="one sentence a line, words separated by spaces")
+    parser.add_argument(
+        "corpora", nargs="+", type=Path, help="one sentence a line, words separated by spaces"
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder for features.msgpack and weights.npz")
     parser.add_argument("--dev", type=Path, help="gold-segmented file scored after training")
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--budget-mb", type=float, default=12.0, help="prune features until the model fits")
     args = parser.parse_args(argv)
     try:
-        model = train(args.corpora, args.out, dev_file=args.dev, iterations=args.iterations, budget_mb=args.budget_mb)
+        model = train(
+            args.corpora, args.out, dev_file=args.dev, iterations=args.iterations, budget_mb=args.budget_mb
+        )
     except FileNotFoundError as exc:
         parser.exit(2, f"error: {exc}\n")
-    print(f"model: {model} ({model_size_mb(model):.1f} MB); package it with python -m training.package --segmenter {model}")
+    print(
+        f"model: {model} ({model_size_mb(model):.1f} MB); package it with python -m training.package --segmenter {model}"
+    )
     if args.dev:
         print(evaluate(load_segmenter(model).cut, args.dev))
     return 0

@@ -1,0 +1,138 @@
+"""The learned layers: trained from gold files, shipped inside the pipeline, giving a confidence.
+
+Training here runs on the three annotated fixture articles (tests/fixtures/gold), which is far too
+little to learn much but enough to show that every layer trains, saves, loads and decides.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+import pytest
+from spacy.language import Language
+
+from plankg.graph.model import EntityKey, NodeType, Relation
+from plankg.nlp.attribution import choose
+from plankg.nlp.linear import LogisticModel
+from plankg.nlp.pipeline import SHIPPED_SEGMENTER, create
+from plankg.nlp.recognizer import division_attrs
+from plankg.nlp.statistical import SHIPPED_MODEL
+from training import learn
+from training.gold import folds, projected_spans, read_gold
+
+GOLD = Path(__file__).parent / "fixtures" / "gold"
+TEXT = (Path(__file__).parent / "fixtures" / "xiaoshan.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("models")
+    learn.train(read_gold([GOLD]), out, log=lambda _: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pipeline_with(trained: Path) -> Language:
+    models = {name: {"model": str(trained / name)} for name in learn.LEARNED}
+    models["plankg_statistical"] = {"model": str(SHIPPED_MODEL)}
+    return create(SHIPPED_SEGMENTER, models=models)
+
+
+def test_gold_names_are_projected_onto_the_text_longest_first() -> None:
+    (doc,) = [d for d in read_gold([GOLD]) if d.id == "xiaoshan"]
+    spans = {(doc.text[s:e], kind) for s, e, kind, _ in projected_spans(doc)}
+    assert ("萧山经济技术开发区", "Platform") in spans  # not its 萧山 (a District alias)
+    assert ("萧山区", "District") in spans and ("林则安", "Official") in spans
+
+
+def test_folds_are_stable_whatever_else_is_in_the_corpus() -> None:
+    docs = read_gold([GOLD])
+    alone = {d.id: k for k, part in enumerate(folds(docs, 5)) for d in part}
+    fewer = {d.id: k for k, part in enumerate(folds(docs[:2], 5)) for d in part}
+    assert all(alone[i] == k for i, k in fewer.items())
+
+
+def test_every_layer_trains_and_saves(trained: Path) -> None:
+    assert (trained / "plankg_recognizer" / "crf.model").stat().st_size > 0
+    assert (trained / "plankg_recognizer" / "calibration.json").exists()
+    for name, file in (("plankg_attribution", "owners.json"), ("plankg_target_subjects", "subjects.json")):
+        model = LogisticModel.read(trained / name / file)
+        assert model.features and len(model.coef) == len(model.mean)
+
+
+def test_the_trained_pipeline_recognises_what_it_learned(pipeline_with: Language, tmp_path: Path) -> None:
+    doc = pipeline_with(TEXT)
+    found = {(m.label, m.text) for m in doc._.mentions}
+    assert (NodeType.OFFICIAL, "林则安") in found and (NodeType.PLATFORM, "湘湖未来科技城") in found
+    assert all(0.0 <= m.confidence <= 1.0 for m in doc._.mentions)
+    assert all(0.0 <= r.confidence <= 1.0 for r in doc._.relations)
+    assert all(t.subject is not None and 0.0 <= t.confidence <= 1.0 for t in doc._.targets)
+    # saved and loaded again, it decides the same
+    pipeline_with.to_disk(tmp_path / "pipeline")
+    import spacy
+
+    again = spacy.load(tmp_path / "pipeline")(TEXT)
+    assert [(m.start, m.end, m.label, round(m.confidence, 6)) for m in again._.mentions] == [
+        (m.start, m.end, m.label, round(m.confidence, 6)) for m in doc._.mentions
+    ]
+
+
+def test_switched_off_learned_layers_leave_the_rules(trained: Path) -> None:
+    off = {f"components.{name}.enabled": False for name in learn.LEARNED}
+    rules = create(SHIPPED_SEGMENTER, off, models={"plankg_statistical": {"model": str(SHIPPED_MODEL)}})
+    doc = rules(TEXT)
+    assert {m.source for m in doc._.mentions} <= {
+        "gazetteer",
+        "title+name",
+        "known-name",
+        "suffix",
+        "quoted",
+        "congress",
+        "media",
+        "company",
+        "list",
+        "shared-suffix",
+        "lexicon-list",
+        "statistical",
+    }
+    assert all(m.confidence == 1.0 for m in doc._.mentions)
+
+
+def test_owners_are_the_most_likely_unit_and_the_very_likely_others() -> None:
+    item = EntityKey(NodeType.PROJECT, "某某大道改造工程")
+    city, county, town = (EntityKey(NodeType.DISTRICT, n) for n in ("某市", "某县", "某镇"))
+    scored = [(item, city, 0.55), (item, county, 0.8), (item, town, 0.2)]
+    assert choose(scored, first=0.1, more=0.5) == [(item, county, 0.8), (item, city, 0.55)]
+    assert choose(scored, first=0.9, more=0.5) == []  # nothing likely enough
+
+
+def test_a_logistic_model_round_trips_and_is_calibrated() -> None:
+    model = LogisticModel(
+        ["near", "kind"],
+        ["near"],
+        {"kind": [1, 2]},
+        [0.0] * 4,
+        [1.0] * 4,
+        [-1.0, 0.0, 0.5, -0.5],
+        0.0,
+        calibration=[[0.0, 0.0], [0.5, 0.2], [1.0, 0.9]],
+    )
+    again = LogisticModel.from_json(model.to_json())
+    rows = [{"near": 0, "kind": 1}, {"near": 100, "kind": 2}]
+    p = again.probabilities(rows)
+    assert p.shape == (2,) and p[0] > p[1]  # nearer is likelier
+    assert numpy.allclose(p, model.probabilities(rows))
+
+
+def test_a_place_the_rules_did_not_propose_is_keyed_by_the_gazetteer() -> None:
+    name, attrs = division_attrs("萧山")
+    assert name == "萧山区" and attrs["code"]
+    name, attrs = division_attrs("某某村")  # not in the gazetteer: kept as written, below the towns
+    assert name == "某某村" and attrs == {"code": "", "level": "town"}
+
+
+def test_relations_of_the_learned_owner_layer_name_their_relation(pipeline_with: Language) -> None:
+    doc = pipeline_with(TEXT)
+    owners = {r.relation for r in doc._.relations}
+    assert owners <= set(Relation)
