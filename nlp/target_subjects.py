@@ -6,7 +6,11 @@ training/learn.py) scores each figure with each possible subject of the document
 a platform, a project): the pair features of nlp/pairs.py plus what the figure itself looks like
 (its unit, size, comparator, status, the words around it: 第3名 is a rank, 参会代表200人 a count of
 people). A figure keeps its most likely subject when that passes the model's threshold, with
-the probability as its confidence; the others are left out.
+the probability as its confidence; the others are left out. Where the grammar found a subject, it
+is kept unless another is likelier by `switch_margin` (trained models keep it: on held-out
+articles the learned subject alone did not beat the grammar's), so what is learned here is
+which figures are targets, the subject of figures the grammar left without one, and the
+confidence.
 """
 
 from __future__ import annotations
@@ -123,14 +127,23 @@ class TargetSubjects:
         rows = subject_rows(doc)
         p = self.model.probabilities([r for _, _, r in rows])
         best: dict[int, tuple[float, object]] = {}
+        ruled: dict[int, float] = {}  # the probability of the grammar's own subject
         for (i, unit, _), pi in zip(rows, p, strict=True):
             if i not in best or pi > best[i][0]:
                 best[i] = (float(pi), unit)
+            if targets[i].subject == unit:
+                ruled[i] = float(pi)
         threshold = self.model.settings.get("threshold", 0.5)
+        margin = self.model.settings.get("switch_margin", 0.0)
         kept = []
         for i, t in enumerate(targets):
-            if i in best and best[i][0] > threshold:
-                t.subject, t.confidence = best[i][1], best[i][0]
+            if i not in best:
+                continue
+            p_best, unit = best[i]
+            if i in ruled and p_best - ruled[i] <= margin:
+                p_best, unit = ruled[i], t.subject  # the grammar's subject, unless another is clearly likelier
+            if p_best > threshold:
+                t.subject, t.confidence = unit, p_best
                 kept.append(t)
         doc._.targets = kept
         return doc

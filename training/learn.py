@@ -137,20 +137,24 @@ def target_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, li
     return rows, labels, groups
 
 
-def target_threshold(groups: list[str], p, labels: list[int], gold_count: int) -> dict:
-    """The threshold on each figure's best subject with the best F1 on out-of-fold scores."""
-    best_of: dict[str, tuple[float, int]] = {}
-    for g, pi, y in zip(groups, p, labels, strict=True):
-        if g not in best_of or pi > best_of[g][0]:
-            best_of[g] = (float(pi), y)
+def target_threshold(groups: list[str], rows: list[dict], p, labels: list[int], gold_count: int) -> dict:
+    """The settings of `TargetSubjects`: a figure keeps the grammar's subject (the learned subject
+    alone did not beat it on held-out articles: README "Quality"), or takes the likeliest one where the
+    grammar found none; figures below the threshold with the best F1 on out-of-fold scores are left out."""
+    chosen: dict[str, tuple[float, int, bool]] = {}  # figure -> (p, label, is the grammar's subject)
+    for g, row, pi, y in zip(groups, rows, p, labels, strict=True):
+        ruled = bool(row.get("rule_subject"))
+        current = chosen.get(g)
+        if current is None or (ruled and not current[2]) or (ruled == current[2] and pi > current[0]):
+            chosen[g] = (float(pi), y, ruled)
     best = (-1.0, {})
-    for threshold in [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]:
-        tp = sum(y for pi, y in best_of.values() if pi > threshold)
-        n = sum(1 for pi, _ in best_of.values() if pi > threshold)
+    for threshold in [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]:
+        kept = [(pi, y) for pi, y, _ in chosen.values() if pi > threshold]
+        tp, n = sum(y for _, y in kept), len(kept)
         precision, recall = tp / max(1, n), tp / max(1, gold_count)
         f1 = 2 * precision * recall / max(1e-9, precision + recall)
         if f1 > best[0]:
-            best = (f1, {"threshold": threshold, "oof_f1": round(f1, 4)})
+            best = (f1, {"threshold": threshold, "switch_margin": 10.0, "oof_f1": round(f1, 4)})
     return best[1]
 
 
@@ -224,7 +228,7 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print) -> Path:
         target_subjects.TARGET_LOGS,
         target_subjects.TARGET_CATEGORIES,
     )
-    model.settings = target_threshold(groups, oof, labels, sum(len(d.targets) for d in docs))
+    model.settings = target_threshold(groups, rows, oof, labels, sum(len(d.targets) for d in docs))
     (out_dir / "plankg_target_subjects").mkdir(parents=True, exist_ok=True)
     model.write(out_dir / "plankg_target_subjects" / target_subjects.MODEL_FILE)
     log(f"target subjects: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
