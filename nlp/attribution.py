@@ -95,24 +95,28 @@ class OwnerAttribution:
             self.model.settings.get("more", 0.5),
         )
         kept = [link for link in doc._.relations or [] if link.relation not in REPLACED]
-        doc._.relations = kept + [self.link(doc, item, unit, p) for item, unit, p in chosen]
+        doc._.relations = kept + [link for item, unit, p in chosen for link in self.links(doc, item, unit, p)]
         return doc
 
     @staticmethod
-    def link(doc: Doc, item: EntityKey, unit: EntityKey, p: float) -> Link:
-        """The link with its evidence: the sentence of the item's mention nearest to the unit's;
-        a meeting's date is the day that sentence gives."""
+    def links(doc: Doc, item: EntityKey, unit: EntityKey, p: float) -> list[Link]:
+        """The link, once per sentence that names the item (its evidence), the sentence nearest to the
+        unit first; a meeting's date is the day its sentences give."""
         mentions = [m for m in doc._.mentions if m.key == item]
         units = [m.start for m in doc._.mentions if m.key == unit]
-        nearest = min(mentions, key=lambda m: (min((abs(m.start - u) for u in units), default=0), m.start))
-        span = doc.char_span(nearest.start, nearest.end, alignment_mode="expand")
-        sent = span.sent if span is not None else doc[:].sent
+        mentions.sort(key=lambda m: (min((abs(m.start - u) for u in units), default=0), m.start))
+        sentences = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            sent = span.sent if span is not None else doc[:].sent
+            if (sent.start_char, sent.end_char) not in sentences:
+                sentences.append((sent.start_char, sent.end_char))
         attrs = {}
         if item.type == NodeType.EVENT and doc._.year:
-            day = day_in(text_of(doc), sent.start_char, sent.end_char, doc._.year)
+            day = next((d for a, b in sentences if (d := day_in(text_of(doc), a, b, doc._.year))), None)
             if day:
                 attrs["date"] = day
-        return Link(unit, RELATION_OF[item.type], item, sent.start_char, sent.end_char, attrs, p)
+        return [Link(unit, RELATION_OF[item.type], item, a, b, attrs, p) for a, b in sentences]
 
 
 @Language.factory(

@@ -26,6 +26,7 @@ from .component import KnowledgeComponent
 from .facts import Mention, text_of
 from .industries import sector_name
 from .lexicon import Lexicon
+from .resolve import choose
 
 MODEL_FILE = "crf.model"
 CALIBRATION_FILE = "calibration.json"  # [[raw, calibrated], ...]: isotonic steps from training/learn.py
@@ -63,9 +64,11 @@ def division_attrs(surface: str) -> tuple[str, dict]:
 class LearnedRecognizer(KnowledgeComponent):
     files = FILES
 
-    def __init__(self, name: str, enabled: bool) -> None:
+    def __init__(self, name: str, enabled: bool, use_candidates: bool, keep_threshold: float) -> None:
         super().__init__(name)
         self.enabled = enabled
+        self.use_candidates = use_candidates
+        self.keep_threshold = keep_threshold
         self.model: bytes | None = None
         self.calibration: list[list[float]] = []
         self._tagger = None
@@ -140,17 +143,38 @@ class LearnedRecognizer(KnowledgeComponent):
             return doc
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
         tagger = self.tagger()
-        labels = tagger.tag(self.features(text, tokens, candidates))
+        labels = tagger.tag(self.features(text, tokens, candidates if self.use_candidates else []))
         rule = {(m.start, m.end, m.label): m for m in candidates}
         mentions = []
+        taken = bytearray(len(text))
         for start, end, kind in bio_spans(labels):
             confidence = sum(tagger.marginal(labels[i], i) for i in range(start, end)) / (end - start)
             label = NodeType(kind)
             m = rule.get((start, end, label)) or self.new_mention(text, start, end, label, candidates)
             m.confidence = self.calibrated(confidence)
             mentions.append(m)
-        doc._.mentions = mentions
+            taken[start:end] = b"\1" * (end - start)
+        mentions += self.kept_candidates(tagger, candidates, taken)
+        doc._.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         return doc
+
+    def kept_candidates(self, tagger, candidates: list[Mention], taken: bytearray) -> list[Mention]:
+        """Rule candidates where the CRF found nothing, unless it rejects them firmly: the mean
+        probability it gives their characters' labels is below `keep_threshold`. (Clean text the
+        training articles do not resemble keeps what the rules find there.)"""
+        kept = []
+        for m in choose(candidates):
+            if any(taken[m.start : m.end]):
+                continue
+            score = (
+                tagger.marginal("B-" + m.label, m.start)
+                + sum(tagger.marginal("I-" + m.label, i) for i in range(m.start + 1, m.end))
+            ) / (m.end - m.start)
+            if score >= self.keep_threshold:
+                m.confidence = self.calibrated(score)
+                kept.append(m)
+                taken[m.start : m.end] = b"\1" * (m.end - m.start)
+        return kept
 
     @staticmethod
     def new_mention(text: str, start: int, end: int, label: NodeType, candidates: list[Mention]) -> Mention:
@@ -181,8 +205,13 @@ class LearnedRecognizer(KnowledgeComponent):
     "plankg_recognizer",
     assigns=["doc._.mentions"],
     requires=["doc._.mentions"],
-    default_config={"enabled": True},
+    default_config={"enabled": True, "use_candidates": True, "keep_threshold": 0.05},
 )
-def make_recognizer(nlp: Language, name: str, enabled: bool) -> LearnedRecognizer:
-    """enabled: false leaves the rule candidates as they are (the rules-only pipeline)."""
-    return LearnedRecognizer(name, enabled)
+def make_recognizer(
+    nlp: Language, name: str, enabled: bool, use_candidates: bool, keep_threshold: float
+) -> LearnedRecognizer:
+    """enabled: false leaves the rule candidates as they are (the rules-only pipeline); use_candidates:
+    false reads no rule candidates (for a CRF trained without them: the ablation of README "Quality");
+    keep_threshold: the CRF probability below which a rule candidate it did not tag is dropped (above
+    1: only the CRF's spans)."""
+    return LearnedRecognizer(name, enabled, use_candidates, keep_threshold)

@@ -52,7 +52,12 @@ def test_limit_evidence_keeps_the_first_sentences_and_every_document() -> None:
 @pytest.mark.parametrize("choice", ["all", "first", "none"])
 def test_build_with_evidence_choice(pipeline_dir: Path, tmp_path: Path, choice: str) -> None:
     out = tmp_path / choice
-    args = ["build", str(FIXTURES), "--out", str(out), "--evidence", choice, "--format", "ttl"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in FIXTURES.glob("*.txt"):  # each fact twice: the same report in two folders' files
+        (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        (corpus / f"again-{path.name}").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["build", str(corpus), "--out", str(out), "--evidence", choice, "--format", "ttl"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     line = next(ln for ln in result.output.splitlines() if ln.startswith("evidence"))

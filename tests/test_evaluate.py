@@ -125,3 +125,11 @@ def test_scores_equal_the_gold_scorer(tmp_path: Path) -> None:
     assert ours.entities == theirs["entities"]
     assert ours.relations == theirs["relations"]
     assert ours.targets == theirs["targets"]
+
+
+@pytest.mark.slow
+def test_cross_validation_scores_every_document_with_models_that_never_saw_it() -> None:
+    result = CliRunner().invoke(cli, ["eval", str(GOLD), "--cv", "3", "--no-errors"])
+    assert result.exit_code == 0, result.output
+    assert "fold 3/3" in result.output and "each scored by models trained without it" in result.output
+    assert "entity F1" in result.output

@@ -136,3 +136,20 @@ def test_relations_of_the_learned_owner_layer_name_their_relation(pipeline_with:
     doc = pipeline_with(TEXT)
     owners = {r.relation for r in doc._.relations}
     assert owners <= set(Relation)
+
+
+def test_a_build_with_the_shipped_pipeline_gives_confidences(tmp_path: Path) -> None:
+    """`plankg build` as a user runs it: the shipped pipeline, its learned layers on."""
+    import os
+    import subprocess
+    import sys
+
+    import networkx as nx
+
+    env = {k: v for k, v in os.environ.items() if k != "PLANKG_PIPELINE"}
+    script = Path(sys.executable).with_name("plankg")
+    done = subprocess.run([str(script), "build", "--out", str(tmp_path), "--quiet"], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    graph = nx.read_graphml(tmp_path / "graph.graphml")
+    confidences = [d["confidence"] for _, d in graph.nodes(data=True)]
+    assert confidences and all(0.0 <= c <= 1.0 for c in confidences) and min(confidences) < 1.0

@@ -56,17 +56,18 @@ def test_thresholds_are_settings_of_the_components() -> None:
     assert platforms(short) == ["某某科技创新产业园"]  # six characters before the suffix 产业园
 
 
-def test_a_rebuilt_pipeline_gives_the_shipped_facts(nlp: Language, tmp_path: Path, fixture_text) -> None:
-    """training.package rebuilds the shipped pipeline from its parts."""
+def test_a_rebuilt_pipeline_gives_the_shipped_facts(tmp_path: Path, fixture_text) -> None:
+    """training.package rebuilds the shipped pipeline (learned layers included) from its parts."""
+    import spacy
+
     from plankg.nlp.handover import doc_to_facts
     from training.package import main
 
     assert main(["--out", str(tmp_path / "rebuilt")]) == 0
-    import spacy
-
-    rebuilt = spacy.load(tmp_path / "rebuilt")
+    rebuilt, nlp = spacy.load(tmp_path / "rebuilt"), spacy.load(PIPELINE_DIR)
     for name in ("jiangxia", "suzhou", "xiaoshan"):
         text = fixture_text(name)
         assert doc_to_facts(rebuilt(text)) == doc_to_facts(nlp(text))
+        assert any(m.source == "learned" or m.confidence < 1 for m in nlp(text)._.mentions)  # the CRF decided
     for part in ("tokenizer/pkuseg_model/weights.npz", "tokenizer/pkuseg_processors"):
         assert (tmp_path / "rebuilt" / part).read_bytes() == (PIPELINE_DIR / part).read_bytes()

@@ -59,13 +59,16 @@ def run_until(nlp: Language, text: str, stop: str) -> Doc:
 
 
 # -- the recogniser -------------------------------------------------------------------------------
-def crf_examples(nlp: Language, docs: Iterable[GoldDocument]) -> Iterator[tuple[list[list[str]], list[str]]]:
+def crf_examples(
+    nlp: Language, docs: Iterable[GoldDocument], candidates: bool = True
+) -> Iterator[tuple[list[list[str]], list[str]]]:
+    """Features and gold labels per document (`candidates`: false leaves the rule candidates out)."""
     recognizer = nlp.get_pipe("plankg_recognizer")
     recognizer._ready()
     for gold in docs:
         doc = run_until(nlp, gold.text, "plankg_recognizer")
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
-        x = recognizer.features(gold.text, tokens, doc._.mentions or [])
+        x = recognizer.features(gold.text, tokens, (doc._.mentions or []) if candidates else [])
         y = bio_labels(len(gold.text), [(s, e, kind) for s, e, kind, _ in projected_spans(gold)])
         yield x, y
 
@@ -73,6 +76,8 @@ def crf_examples(nlp: Language, docs: Iterable[GoldDocument]) -> Iterator[tuple[
 def train_crf(examples: list[tuple[list[list[str]], list[str]]]) -> bytes:
     import pycrfsuite
 
+    if not any(any(y != "O" for y in labels) for _, labels in examples):
+        raise ValueError("no gold names to learn from")  # crfsuite would write a model that crashes its tagger
     trainer = pycrfsuite.Trainer(verbose=False)
     for x, y in examples:
         trainer.append(x, y)
@@ -91,7 +96,8 @@ def analysed(
     recognizer.calibration = []  # the decision layers and the calibration learn from raw confidences
     for k, held_out in enumerate(folds(docs, CROSS_FOLDS)):
         t0 = time.process_time()
-        recognizer.set_model(train_crf([examples[d.id] for d in docs if d not in held_out]))
+        rest = [examples[d.id] for d in docs if d not in held_out]
+        recognizer.set_model(train_crf(rest) if held_out and rest else None)
         log(f"  cross-fitted CRF {k + 1}/{CROSS_FOLDS}: {time.process_time() - t0:.0f} CPU s")
         with nlp.select_pipes(disable=[n for n in LEARNED[1:] if n in nlp.pipe_names]):
             for gold in held_out:
@@ -197,11 +203,13 @@ def owner_thresholds(groups: list[str], units: list, p, labels: list[int], gold_
     return best[1]
 
 
-def train(docs: list[GoldDocument], out_dir: Path, log: Log = print) -> Path:
-    """Every learned layer from `docs`, into out_dir (one folder per component)."""
+def train(docs: list[GoldDocument], out_dir: Path, log: Log = print, candidates: bool = True) -> Path:
+    """Every learned layer from `docs`, into out_dir (one folder per component). `candidates`: false
+    trains the recogniser without the rule candidates among its features (an ablation)."""
     nlp = rule_pipeline()
+    nlp.get_pipe("plankg_recognizer").use_candidates = candidates
     t0 = time.process_time()
-    examples = dict(zip((d.id for d in docs), crf_examples(nlp, docs), strict=True))
+    examples = dict(zip((d.id for d in docs), crf_examples(nlp, docs, candidates), strict=True))
     crf = train_crf(list(examples.values()))
     (out_dir / "plankg_recognizer").mkdir(parents=True, exist_ok=True)
     (out_dir / "plankg_recognizer" / CRF_FILE).write_bytes(crf)
@@ -240,8 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", nargs="+", type=Path, help="folders of gold *.json files")
     parser.add_argument("--out", type=Path, required=True, help="folder for the trained models")
+    parser.add_argument(
+        "--no-candidates", action="store_true", help="train the recogniser without the rule candidates (ablation)"
+    )
     args = parser.parse_args(argv)
-    train(read_gold(args.gold), args.out)
+    train(read_gold(args.gold), args.out, candidates=not args.no_candidates)
     return 0
 
 
