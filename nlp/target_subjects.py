@@ -7,10 +7,8 @@ a platform, a project): the pair features of nlp/pairs.py plus what the figure i
 (its unit, size, comparator, status, the words around it: 第3名 is a rank, 参会代表200人 a count of
 people). A figure keeps its most likely subject when that passes the model's threshold, with
 the probability as its confidence; the others are left out. Where the grammar found a subject, it
-is kept unless another is likelier by `switch_margin` (trained models keep it: on held-out
-articles the learned subject alone did not beat the grammar's), so what is learned here is
-which figures are targets, the subject of figures the grammar left without one, and the
-confidence.
+is kept unless another is likelier by `switch_margin` (training chooses the margin and the
+threshold that give the best F1 on held-out articles).
 """
 
 from __future__ import annotations

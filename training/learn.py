@@ -144,23 +144,24 @@ def target_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, li
 
 
 def target_threshold(groups: list[str], rows: list[dict], p, labels: list[int], gold_count: int) -> dict:
-    """The settings of `TargetSubjects`: a figure keeps the grammar's subject (the learned subject
-    alone did not beat it on held-out articles: README "Quality"), or takes the likeliest one where the
-    grammar found none; figures below the threshold with the best F1 on out-of-fold scores are left out."""
-    chosen: dict[str, tuple[float, int, bool]] = {}  # figure -> (p, label, is the grammar's subject)
-    for g, row, pi, y in zip(groups, rows, p, labels, strict=True):
-        ruled = bool(row.get("rule_subject"))
-        current = chosen.get(g)
-        if current is None or (ruled and not current[2]) or (ruled == current[2] and pi > current[0]):
-            chosen[g] = (float(pi), y, ruled)
+    """The settings of `TargetSubjects` with the best F1 on out-of-fold scores: the threshold below
+    which figures are left out, and whether a figure takes its likeliest subject (`switch_margin` 0)
+    or keeps the grammar's where it has one (a large margin)."""
     best = (-1.0, {})
-    for threshold in [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]:
-        kept = [(pi, y) for pi, y, _ in chosen.values() if pi > threshold]
-        tp, n = sum(y for _, y in kept), len(kept)
-        precision, recall = tp / max(1, n), tp / max(1, gold_count)
-        f1 = 2 * precision * recall / max(1e-9, precision + recall)
-        if f1 > best[0]:
-            best = (f1, {"threshold": threshold, "switch_margin": 10.0, "oof_f1": round(f1, 4)})
+    for margin in (0.0, 10.0):
+        chosen: dict[str, tuple[float, int, bool]] = {}  # figure -> (p, label, is the grammar's subject)
+        for g, row, pi, y in zip(groups, rows, p, labels, strict=True):
+            ruled = bool(row.get("rule_subject")) and margin > 0
+            current = chosen.get(g)
+            if current is None or (ruled and not current[2]) or (ruled == current[2] and pi > current[0]):
+                chosen[g] = (float(pi), y, ruled)
+        for threshold in [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]:
+            kept = [(pi, y) for pi, y, _ in chosen.values() if pi > threshold]
+            tp, n = sum(y for _, y in kept), len(kept)
+            precision, recall = tp / max(1, n), tp / max(1, gold_count)
+            f1 = 2 * precision * recall / max(1e-9, precision + recall)
+            if f1 > best[0]:
+                best = (f1, {"threshold": threshold, "switch_margin": margin, "oof_f1": round(f1, 4)})
     return best[1]
 
 
