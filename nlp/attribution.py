@@ -95,15 +95,24 @@ class OwnerAttribution:
             self.model.settings.get("more", 0.5),
         )
         kept = [link for link in doc._.relations or [] if link.relation not in REPLACED]
-        doc._.relations = kept + [link for item, unit, p in chosen for link in self.links(doc, item, unit, p)]
+        by_key: dict[EntityKey, list] = {}
+        for m in doc._.mentions or []:
+            by_key.setdefault(m.key, []).append(m)
+        doc._.relations = kept + [
+            link for item, unit, p in chosen for link in self.links(doc, item, unit, p, by_key)
+        ]
         return doc
 
     @staticmethod
-    def links(doc: Doc, item: EntityKey, unit: EntityKey, p: float) -> list[Link]:
+    def links(doc: Doc, item: EntityKey, unit: EntityKey, p: float, by_key: dict | None = None) -> list[Link]:
         """The link, once per sentence that names the item (its evidence), the sentence nearest to the
-        unit first; a meeting's date is the day its sentences give."""
-        mentions = [m for m in doc._.mentions if m.key == item]
-        units = [m.start for m in doc._.mentions if m.key == unit]
+        unit first; a meeting's date is the day its sentences give. `by_key`: the mentions by entity."""
+        if by_key is None:
+            by_key = {}
+            for m in doc._.mentions or []:
+                by_key.setdefault(m.key, []).append(m)
+        mentions = list(by_key.get(item, []))
+        units = [m.start for m in by_key.get(unit, [])]
         mentions.sort(key=lambda m: (min((abs(m.start - u) for u in units), default=0), m.start))
         sentences = []
         for m in mentions:

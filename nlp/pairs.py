@@ -12,7 +12,7 @@ One row of numbers per (item, unit) pair; nlp/linear.py turns rows into probabil
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -145,6 +145,11 @@ class PairFeatures:
             k: any(OWN_BODY_AFTER.match(view.text, m.end) for m in ms) for k, ms in self.units.items()
         }
         self.positions = {k: sorted((m.start, m.end) for m in ms) for k, ms in self.units.items()}
+        self.position_starts = {k: [a for a, _ in p] for k, p in self.positions.items()}
+        # every unit mention by where it starts: how many other units stand between two places
+        self.mention_starts = sorted((a, k) for k, p in self.positions.items() for a, _ in p)
+        self.mention_start_at = [a for a, _ in self.mention_starts]
+        self._unit_rows: dict[EntityKey, dict] = {}
         index = divisions()
         self.division = {
             k: index.by_code.get(ms[0].attrs.get("code", ""))
@@ -180,11 +185,21 @@ class PairFeatures:
             row["nearest_in_sentence"] = float(u == nearest)
         return out
 
-    def row(self, item_type: NodeType, item_name: str, spans: list[tuple[int, int]], unit: EntityKey) -> dict:
+    def units_between(self, unit: EntityKey, lo: int, hi: int) -> int:
+        """How many units other than `unit` have a mention starting in [lo, hi)."""
+        window = self.mention_starts[
+            bisect_left(self.mention_start_at, lo) : bisect_left(self.mention_start_at, hi)
+        ]
+        return len({k for _, k in window if k != unit})
+
+    def unit_row(self, unit: EntityKey) -> dict:
+        """The features of a unit alone (the same for every item)."""
+        cached = self._unit_rows.get(unit)
+        if cached is not None:
+            return cached
         view, ums = self.view, self.units[unit]
         level = ums[0].attrs.get("level")
         f = {
-            "item_type": TYPE_NUMBER[item_type],
             "unit_type": TYPE_NUMBER[unit.type],
             "unit_level": LEVEL_NUMBER.get(level, 0) if unit.type == NodeType.DISTRICT else 5,
             "unit_count": len(ums),
@@ -198,6 +213,14 @@ class PairFeatures:
             "unit_main_focus": float(unit == view.main_focus),
             "candidates": len(self.units),
         }
+        children, parents = self.hierarchy.get(unit, (0, 0))
+        f["children"], f["parents"] = children, parents
+        self._unit_rows[unit] = f
+        return f
+
+    def row(self, item_type: NodeType, item_name: str, spans: list[tuple[int, int]], unit: EntityKey) -> dict:
+        view, ums = self.view, self.units[unit]
+        f = {"item_type": TYPE_NUMBER[item_type], **self.unit_row(unit)}
         forms = [s for s in {unit.name, *(m.text for m in ums)} if len(s) >= 2]
         f["unit_in_name"] = float(any(s in item_name for s in forms))
         f["unit_starts_name"] = float(any(item_name.startswith(s) for s in forms))
@@ -205,7 +228,7 @@ class PairFeatures:
         same_sentence = same_paragraph = adjacent = convening = 0.0
         focus_hits, sentence_gap, between = 0, 1000, 99
         positions = self.positions[unit]
-        starts = [a for a, _ in positions]
+        starts = self.position_starts[unit]
         for start, end in spans:
             sent, para = view.sentence(start), view.paragraph(start)
             if view.focus.get(view.sentence_starts[sent] if view.sentence_starts else 0) == unit:
@@ -225,14 +248,7 @@ class PairFeatures:
                 if view.paragraph(a) == para:
                     same_paragraph = 1.0
                 sentence_gap = min(sentence_gap, sent - view.sentence(a))
-                between = min(
-                    between,
-                    sum(
-                        1
-                        for k2, p2 in self.positions.items()
-                        if k2 != unit and any(b <= a2 < start for a2, _ in p2)
-                    ),
-                )
+                between = min(between, self.units_between(unit, b, start))
             if i + 1 < len(positions):
                 a, _ = positions[i + 1]
                 after = min(after, a - end)
@@ -252,8 +268,6 @@ class PairFeatures:
             item_count=len(spans),
             item_first=min(s for s, _ in spans) / self.n,
         )
-        children, parents = self.hierarchy.get(unit, (0, 0))
-        f["children"], f["parents"] = children, parents
         f["opens_sentence"] = float(self.opens_sentence(unit, spans))
         return f
 
