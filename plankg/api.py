@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from plankg.nlp.handover import doc_to_facts
 from plankg.nlp.pipeline import load
 
 from .sources import Document, DocumentIds, InputError, InputWarning, iter_documents
-from .store import STORE_NAME, FactStore, Row, StoreError
+from .store import STORE_NAME, FactStore, Row, StoredTexts, StoreError
 
 SAMPLE = Path(__file__).parent / "sample" / "sample_plan_news.txt"
 
@@ -31,7 +31,8 @@ class BuildResult:
     documents: int
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict, repr=False)  # doc id -> text as analysed
+    # doc id -> text as analysed (with an output folder: read from its fact store when asked for)
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False)
     encodings: dict[str, int] = field(default_factory=dict)  # how the documents read were encoded
     added: int = 0  # documents new to the build in the output folder
     replaced: int = 0  # documents that were in it and were read again
@@ -196,7 +197,7 @@ def _analyse(reader: _Reader, n_process: int, engine: str, scheduler: str | None
     if engine == "dask":
         from .distributed import analyse_on_dask
 
-        return analyse_on_dask(list(reader), scheduler=scheduler, workers=max(n_process, 2))
+        return analyse_on_dask(reader, scheduler=scheduler, workers=max(n_process, 2))
     return analyse(reader, n_process=n_process)
 
 
@@ -279,12 +280,15 @@ def build(
                     # the graph is always rebuilt from the store, in document-id order, so an update and
                     # a full build of the same documents give the same graph
                     graph = _select(GraphBuilder().build(store), min_confidence, keep_evidence)
-                    texts = store.texts()
                     total = store.documents()
                 finally:
                     store.close()
-                with replace_together():
-                    written = write_all(graph, out, tuple(formats), texts=texts)
+                texts = StoredTexts(pending)  # read per document by the RDF writers, not all at once
+                try:
+                    with replace_together():
+                        written = write_all(graph, out, tuple(formats), texts=texts)
+                finally:
+                    texts.close()
                 os.replace(pending, stored)  # the store moves last: a failed build leaves the old one
             except BaseException:
                 pending.unlink(missing_ok=True)
@@ -301,7 +305,7 @@ def build(
         reader.count,
         reader.skipped,
         written,
-        texts,
+        StoredTexts(stored),
         dict(reader.encodings),
         added=counts.added,
         replaced=counts.replaced,

@@ -14,7 +14,9 @@ pipeline once each.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from plankg.graph.model import DocumentFacts
 from plankg.nlp.workers import DocumentContext, carrier, packing_pipeline, unpack
@@ -22,6 +24,7 @@ from plankg.nlp.workers import DocumentContext, carrier, packing_pipeline, unpac
 from .sources import Document
 
 BATCH = 32  # documents per Dask task
+INFLIGHT = 3  # Dask batches submitted ahead per worker: enough to keep it busy, few to hold
 PROCESS_BATCH = 4  # documents per nlp.pipe batch: small, so that every worker starts at once
 
 
@@ -43,6 +46,12 @@ def analyse_in_processes(
         yield unpack(doc)
 
 
+def batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, ...]]:
+    iterator = iter(items)
+    while batch := tuple(islice(iterator, size)):
+        yield batch
+
+
 def analyse_batch(documents: list[Document]) -> list[DocumentFacts]:
     """Runs on a Dask worker: the pipeline is cached per worker process by nlp.pipeline.load."""
     from .api import analyse
@@ -51,9 +60,13 @@ def analyse_batch(documents: list[Document]) -> list[DocumentFacts]:
 
 
 def analyse_on_dask(
-    documents: list[Document], scheduler: str | None = None, workers: int = 2
+    documents: Iterable[Document], scheduler: str | None = None, workers: int = 2
 ) -> Iterator[DocumentFacts]:
-    """Facts of `documents`, in input order, computed on a Dask cluster."""
+    """Facts of `documents`, in input order, computed on a Dask cluster.
+
+    The documents stream: batches are submitted as they are read, at most `INFLIGHT` per worker
+    at a time, and each is yielded (then dropped) as soon as it and those before it are done, so
+    the parent holds a few batches, never the corpus."""
     from dask.distributed import Client, LocalCluster
 
     cluster = None
@@ -65,10 +78,14 @@ def analyse_on_dask(
         )
         client = Client(cluster)
     try:
-        batches = [documents[i : i + BATCH] for i in range(0, len(documents), BATCH)]
-        futures = client.map(analyse_batch, batches, pure=False)
-        for future in futures:  # in order, so the store and the graph see the same sequence
-            yield from future.result()
+        window = INFLIGHT * max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        pending: deque = deque()
+        for batch in batched(documents, BATCH):
+            pending.append(client.submit(analyse_batch, list(batch), pure=False))
+            while len(pending) >= window:  # in order, so the store and the graph see the same sequence
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
     finally:
         client.close()
         if cluster is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,11 +187,9 @@ class FactStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
 
-    def texts(self) -> dict[str, str]:
-        try:
-            return {i: t for i, t in self.db.execute("SELECT doc_id, text FROM documents") if t is not None}
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
+    def texts(self) -> StoredTexts:
+        """The documents' texts, read one at a time when asked for (not all at once)."""
+        return StoredTexts(self.path)
 
     def __iter__(self) -> Iterator[DocumentFacts]:
         try:
@@ -206,3 +204,41 @@ class FactStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+class StoredTexts(Mapping[str, str]):
+    """Document id -> text, read from a fact store on demand: an export of 100,000 documents holds one
+    text at a time, not the corpus. Its own read-only connection, opened at first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        self._last: tuple[str, str | None] | None = None  # evidence comes in runs from one document
+
+    def _query(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        try:
+            if self._db is None:
+                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            return self._db.execute(sql, args)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
+
+    def __getitem__(self, doc_id: str) -> str:
+        if self._last is None or self._last[0] != doc_id:
+            row = self._query("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            self._last = (doc_id, row[0] if row else None)
+        text = self._last[1]
+        if text is None:
+            raise KeyError(doc_id)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (i for (i,) in self._query("SELECT doc_id FROM documents WHERE text IS NOT NULL"))
+
+    def __len__(self) -> int:
+        return self._query("SELECT COUNT(*) FROM documents WHERE text IS NOT NULL").fetchone()[0]
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

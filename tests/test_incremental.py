@@ -60,3 +60,14 @@ def test_traditional_chinese_is_analysed_in_simplified_form(tmp_path: Path) -> N
     assert {"萧山区", "林则安", "高质量发展推进大会"} <= labels
     originals = [d.get("sentence_original", "") for *_, d in graph.edges(data=True)]
     assert any("蕭山區委書記林則安" in s for s in originals)
+
+
+def test_a_build_reads_the_texts_back_from_its_store_one_at_a_time(tmp_path: Path) -> None:
+    from plankg.store import StoredTexts
+
+    result = build([FIXTURES], out_dir=tmp_path / "out")
+    assert isinstance(result.texts, StoredTexts)  # not a dict of the whole corpus
+    texts = dict(result.texts)
+    assert texts == build([FIXTURES]).texts  # the texts as analysed, as a build without a folder gives them
+    some_id = next(iter(texts))
+    assert result.texts[some_id] == texts[some_id] and result.texts.get("no such document") is None
