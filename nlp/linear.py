@@ -69,7 +69,7 @@ def design(
     categories: dict[str, list[float]],
 ) -> numpy.ndarray:
     """Raw rows -> columns: every feature (log1p for counts and distances), then one-hot columns."""
-    raw = numpy.array([[float(r.get(f, 0.0)) for f in features] for r in rows], dtype=float)
+    raw = numpy.array([[r.get(f, 0.0) for f in features] for r in rows], dtype=float)
     for j, f in enumerate(features):
         if f in logs:
             raw[:, j] = numpy.log1p(numpy.clip(raw[:, j], 0, 5000))

@@ -150,6 +150,9 @@ class PairFeatures:
         self.mention_starts = sorted((a, k) for k, p in self.positions.items() for a, _ in p)
         self.mention_start_at = [a for a, _ in self.mention_starts]
         self._unit_rows: dict[EntityKey, dict] = {}
+        self.forms = {  # the unit's names of two characters or more, as its mentions write them
+            k: [s for s in {k.name, *(m.text for m in ms)} if len(s) >= 2] for k, ms in self.units.items()
+        }
         index = divisions()
         self.division = {
             k: index.by_code.get(ms[0].attrs.get("code", ""))
@@ -175,7 +178,8 @@ class PairFeatures:
     ) -> list[tuple[EntityKey, dict]]:
         """The rows of one item with every unit, and how the units rank among each other: which is
         nearest before the item, nearest after it, and nearest within its sentence."""
-        out = [(u, self.row(item_type, item_name, spans, u)) for u in self.units if u != exclude]
+        places = self.places(spans)
+        out = [(u, self.row(item_type, item_name, spans, u, places)) for u in self.units if u != exclude]
         for key, rank in (("before", "before_rank"), ("after", "after_rank")):
             for r, (_, row) in enumerate(sorted(out, key=lambda ur: (ur[1][key], ur[0]))):
                 row[rank] = r
@@ -218,10 +222,28 @@ class PairFeatures:
         self._unit_rows[unit] = f
         return f
 
-    def row(self, item_type: NodeType, item_name: str, spans: list[tuple[int, int]], unit: EntityKey) -> dict:
-        view, ums = self.view, self.units[unit]
+    def places(self, spans: list[tuple[int, int]]) -> list[tuple[int, int, int, int, EntityKey | None]]:
+        """Where each span of an item stands: (start, end, sentence, paragraph, the sentence's focus),
+        the same for every unit it is paired with."""
+        view = self.view
+        out = []
+        for start, end in spans:
+            sent = view.sentence(start)
+            focus = view.focus.get(view.sentence_starts[sent] if view.sentence_starts else 0)
+            out.append((start, end, sent, view.paragraph(start), focus))
+        return out
+
+    def row(
+        self,
+        item_type: NodeType,
+        item_name: str,
+        spans: list[tuple[int, int]],
+        unit: EntityKey,
+        places: list[tuple[int, int, int, int, EntityKey | None]] | None = None,
+    ) -> dict:
+        view = self.view
         f = {"item_type": TYPE_NUMBER[item_type], **self.unit_row(unit)}
-        forms = [s for s in {unit.name, *(m.text for m in ums)} if len(s) >= 2]
+        forms = self.forms[unit]
         f["unit_in_name"] = float(any(s in item_name for s in forms))
         f["unit_starts_name"] = float(any(item_name.startswith(s) for s in forms))
         before = after = FAR
@@ -229,9 +251,8 @@ class PairFeatures:
         focus_hits, sentence_gap, between = 0, 1000, 99
         positions = self.positions[unit]
         starts = self.position_starts[unit]
-        for start, end in spans:
-            sent, para = view.sentence(start), view.paragraph(start)
-            if view.focus.get(view.sentence_starts[sent] if view.sentence_starts else 0) == unit:
+        for start, end, sent, para, focus in places if places is not None else self.places(spans):
+            if focus == unit:
                 focus_hits += 1
             i = bisect_right(starts, start) - 1
             if i >= 0:
@@ -268,15 +289,21 @@ class PairFeatures:
             item_count=len(spans),
             item_first=min(s for s, _ in spans) / self.n,
         )
-        f["opens_sentence"] = float(self.opens_sentence(unit, spans))
+        f["opens_sentence"] = float(self.opens_sentence(unit, spans, places))
         return f
 
-    def opens_sentence(self, unit: EntityKey, spans: list[tuple[int, int]]) -> bool:
+    def opens_sentence(
+        self,
+        unit: EntityKey,
+        spans: list[tuple[int, int]],
+        places: list[tuple[int, int, int, int, EntityKey | None]] | None = None,
+    ) -> bool:
         """A mention of the unit stands within the first few characters of an item's sentence (its
         subject: 天河区今年将…)."""
-        view = self.view
-        for start, _ in spans:
-            s0 = view.sentence_starts[view.sentence(start)] if view.sentence_starts else 0
-            if any(s0 <= a <= s0 + 6 and a <= start for a, _ in self.positions[unit]):
+        view, starts = self.view, self.position_starts[unit]
+        for start, _, sent, _, _ in places if places is not None else self.places(spans):
+            s0 = view.sentence_starts[sent] if view.sentence_starts else 0
+            i = bisect_left(starts, s0)  # the first mention at or after the sentence's start
+            if i < len(starts) and starts[i] <= min(s0 + 6, start):
                 return True
         return False
