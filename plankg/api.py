@@ -20,7 +20,7 @@ from plankg.nlp.handover import doc_to_facts
 from plankg.nlp.pipeline import load
 
 from .sources import Document, DocumentIds, InputError, InputWarning, iter_documents
-from .store import STORE_NAME, FactStore, Row, StoredTexts, StoreError
+from .store import STORE_NAME, FactStore, Row, StoredTexts, StoreError, from_json
 
 SAMPLE = Path(__file__).parent / "sample" / "sample_plan_news.txt"
 
@@ -276,10 +276,18 @@ def build(
                     shutil.copyfile(previous / STORE_NAME, pending)
                 store = FactStore(pending)
                 try:
-                    counts = store.put_all(analysed(reader), reader.row)
-                    # the graph is always rebuilt from the store, in document-id order, so an update and
-                    # a full build of the same documents give the same graph
-                    graph = _select(GraphBuilder().build(store), min_confidence, keep_evidence)
+                    # the graph is the store's, in document-id order, so an update and a full build of
+                    # the same documents give the same graph; while the documents arrive in that order
+                    # it grows as they are stored, else it is rebuilt from the store afterwards
+                    growing = None if update else _InOrderGraph()
+                    counts = store.put_all(
+                        analysed(reader), reader.row, growing.add if growing is not None else None
+                    )
+                    if growing is not None and growing.in_order and not counts.replaced:
+                        built = growing.builder.finish()
+                    else:
+                        built = GraphBuilder().build(store)
+                    graph = _select(built, min_confidence, keep_evidence)
                     total = store.documents()
                 finally:
                     store.close()
@@ -311,6 +319,27 @@ def build(
         replaced=counts.replaced,
         total=total,
     )
+
+
+class _InOrderGraph:
+    """The graph of the store, grown from each record as it is stored, for as long as the records come
+    in the order the store reads them back (document id); the record is decoded from the stored JSON,
+    so the builder sees what a rebuild from the store would. Building overlaps the analysis instead of
+    waiting for its end (with --jobs, the parent builds while the workers analyse)."""
+
+    def __init__(self) -> None:
+        self.builder = GraphBuilder()
+        self.last: str | None = None
+        self.in_order = True
+
+    def add(self, doc_id: str, record: str) -> None:
+        if not self.in_order:
+            return
+        if self.last is not None and doc_id <= self.last:
+            self.in_order, self.builder = False, GraphBuilder()  # rebuilt from the store instead
+            return
+        self.last = doc_id
+        self.builder.add_document(from_json(record))
 
 
 def _stored_ids(store: Path) -> dict[str, str | None]:

@@ -155,9 +155,15 @@ class FactStore:
         finally:
             db.close()
 
-    def put_all(self, facts: Iterable[DocumentFacts], row_of: Callable[[str], Row]) -> Stored:
+    def put_all(
+        self,
+        facts: Iterable[DocumentFacts],
+        row_of: Callable[[str], Row],
+        on_stored: Callable[[str, str], None] | None = None,
+    ) -> Stored:
         """Store the facts with their documents' texts, in one transaction. A document stored before
-        (same id) loses all its earlier rows first, parts included, and counts as replaced."""
+        (same id) loses all its earlier rows first, parts included, and counts as replaced.
+        `on_stored(doc_id, record)` sees each record as stored (the JSON the store reads back)."""
         counts, seen = Stored(), set()
         with self.db:
             for f in facts:
@@ -171,10 +177,13 @@ class FactStore:
                         counts.replaced += 1
                     else:
                         counts.added += 1
+                record = to_json(f)
                 self.db.execute(
                     "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
-                    (f.doc_id, to_json(f), row.text, row.document, row.origin),
+                    (f.doc_id, record, row.text, row.document, row.origin),
                 )
+                if on_stored is not None:
+                    on_stored(f.doc_id, record)
         return counts
 
     def documents(self) -> int:

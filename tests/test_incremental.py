@@ -71,3 +71,16 @@ def test_a_build_reads_the_texts_back_from_its_store_one_at_a_time(tmp_path: Pat
     assert texts == build([FIXTURES]).texts  # the texts as analysed, as a build without a folder gives them
     some_id = next(iter(texts))
     assert result.texts[some_id] == texts[some_id] and result.texts.get("no such document") is None
+
+
+def test_documents_out_of_id_order_give_the_same_graph(tmp_path: Path) -> None:
+    """The graph grows while documents arrive in id order and is rebuilt from the store when they do
+    not: either way it is the graph of the documents, whatever order they came in."""
+    from plankg.sources import Document
+
+    texts = sorted(FIXTURES.glob("*.txt"))
+    docs = [Document(f"d{i}", path.read_text(encoding="utf-8")) for i, path in enumerate(texts)]
+    build(documents=docs, out_dir=tmp_path / "in-order")
+    build(documents=docs[::-1], out_dir=tmp_path / "reversed")
+    one, other = ((tmp_path / d / "graph.graphml").read_bytes() for d in ("in-order", "reversed"))
+    assert one == other
