@@ -95,12 +95,14 @@ def write_all(
     formats: Iterable[str] = registry.defaults(),
     stem: str = GRAPH_STEM,
     texts: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> list[Path]:
     """Write `graph` to out_dir/<stem>.<suffix> for each format (a name or alias of the registry).
 
     Returns the written paths in the order written: graph formats first, then RDF ones. Unknown formats
     fail before anything is written. Every RDF format (ttl, jsonld, nt, nq) gets ontology.ttl beside it;
-    `texts` (document id -> text) adds oa:prefix/oa:suffix context to the evidence selectors.
+    `texts` (document id -> text) adds oa:prefix/oa:suffix context to the evidence selectors. With
+    `workers` > 1 the files are written by that many processes at once (exports/parallel.py).
     """
     wanted = [(name, registry.find(name)) for name in formats]
     unknown = [name.lower().lstrip(".") for name, fmt in wanted if fmt is None or fmt.writer is None]
@@ -111,8 +113,13 @@ def write_all(
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     rdf = [fmt for fmt in chosen if fmt.kind == registry.RDF]
-    for fmt in [fmt for fmt in chosen if fmt.kind != registry.RDF] + rdf:
-        written.append(fmt.write(graph, out / f"{stem}{fmt.suffix}", texts))
+    jobs = [(fmt, out / f"{stem}{fmt.suffix}") for fmt in [f for f in chosen if f.kind != registry.RDF] + rdf]
+    from .parallel import can_fork, write_parallel
+
+    if workers > 1 and len(jobs) > 1 and can_fork():
+        written += write_parallel(graph, jobs, texts, workers)
+    else:
+        written += [fmt.write(graph, path, texts) for fmt, path in jobs]
     if rdf:
         written.append(atomic_write_bytes(out / ONTOLOGY_FILE, ontology_bytes()))
     return written

@@ -113,6 +113,17 @@ def replace_together() -> Iterator[None]:
         _fsync_dir(directory)
 
 
+def adopt(tmp: Path, target: Path) -> None:
+    """A temporary file another process wrote for `target` (exports/parallel.py): renamed with the
+    block's own files inside replace_together(), at once outside it."""
+    waiting = _pending.get()
+    if waiting is not None:
+        waiting.append((Path(tmp), Path(target)))
+        return
+    os.replace(tmp, target)
+    _fsync_dir(Path(target).parent)
+
+
 @contextlib.contextmanager
 def locked_folder(directory: str | os.PathLike[str]) -> Iterator[Path]:
     """Hold an exclusive lock on `directory` (created if need be) while writing into it; a second writer

@@ -294,7 +294,13 @@ def build(
                 texts = StoredTexts(pending)  # read per document by the RDF writers, not all at once
                 try:
                     with replace_together():
-                        written = write_all(graph, out, tuple(formats), texts=texts)
+                        written = write_all(
+                            graph,
+                            out,
+                            tuple(formats),
+                            texts=texts,
+                            workers=n_process if n_process > 0 else os.cpu_count() or 1,
+                        )
                 finally:
                     texts.close()
                 os.replace(pending, stored)  # the store moves last: a failed build leaves the old one

@@ -11,6 +11,7 @@ document added again replaces its own earlier rows and no other document's.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -222,11 +223,13 @@ class StoredTexts(Mapping[str, str]):
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
+        self._pid = os.getpid()  # a process forked from this one opens a connection of its own
         self._last: tuple[str, str | None] | None = None  # evidence comes in runs from one document
 
     def _query(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
         try:
-            if self._db is None:
+            if self._db is None or self._pid != os.getpid():
+                self._pid = os.getpid()
                 self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             return self._db.execute(sql, args)
         except sqlite3.DatabaseError as exc:

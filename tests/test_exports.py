@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
 import plankg.exports as exports
-from plankg.exports import atomic, graphml, iris, terms, write_all, write_graphml, write_turtle
+from plankg.exports import atomic, graphml, iris, parallel, terms, write_all, write_graphml, write_turtle
 from plankg.graph.model import NODE_TYPES, RELATIONS
 
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
@@ -322,3 +322,40 @@ def test_atomic_writes_never_set_the_umask(tmp_path: Path, monkeypatch: pytest.M
     assert (
         target.read_bytes() == b"2" and target.stat().st_mode & 0o777 == 0o640
     )  # a replaced file keeps its mode
+
+
+# ---------------------------------------------------------------- writing in parallel
+
+ALL_FORMATS = ("graphml", "gexf", "json", "ttl", "nt", "nq", "jsonld")
+
+
+def test_formats_written_by_two_processes_are_the_same_files(kg: nx.MultiDiGraph, tmp_path: Path) -> None:
+    if not parallel.can_fork():
+        pytest.skip("no fork here: the formats are written one after another")
+    one = write_all(kg, tmp_path / "one", ALL_FORMATS)
+    two = write_all(kg, tmp_path / "two", ALL_FORMATS, workers=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert not [p for p in (tmp_path / "two").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_format_failing_in_the_other_process_replaces_no_file(
+    kg: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not parallel.can_fork():
+        pytest.skip("no fork here")
+    out = tmp_path / "out"
+    before = {p.name: p.read_bytes() for p in write_all(kg, out, ("graphml", "ttl"))}
+    from plankg.exports import rdfwrite
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rdfwrite, "write_turtle", disk_full)  # the forked child inherits it
+    changed = kg.copy()
+    changed.remove_node(next(iter(kg.nodes)))
+    with pytest.raises(OSError, match="No space left"), atomic.replace_together():
+        write_all(changed, out, ("graphml", "ttl"), workers=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
