@@ -157,9 +157,9 @@ def evidence_sizes(out: Path, policies: list[str]) -> list[str]:
         chosen = graph if keep is None else limit_evidence(graph, keep)
         with tempfile.TemporaryDirectory() as tmp:
             paths = write_all(chosen, tmp, ("graphml", "ttl"), texts=texts)
-            sizes = {p.suffix: p.stat().st_size / 2**20 for p in paths}
+            sizes = {p.name.rpartition(".")[2]: p.stat().st_size / 2**20 for p in paths if p.stem == "graph"}
         lines.append(
-            f"  evidence {policy:>5}: graphml {sizes['.graphml']:8.1f} MB   ttl {sizes['.ttl']:8.1f} MB"
+            f"  evidence {policy:>5}: graphml {sizes['graphml']:8.1f} MB   ttl {sizes['ttl']:8.1f} MB"
         )
     texts.close()
     return lines

@@ -20,7 +20,7 @@ from plankg.nlp.handover import doc_to_facts
 from plankg.nlp.pipeline import load
 
 from .sources import Document, DocumentIds, InputError, InputWarning, iter_documents
-from .store import STORE_NAME, FactStore, Row, StoredTexts, StoreError, from_json
+from .store import STORE_NAME, FactStore, Record, Row, StoredTexts, StoreError, from_json
 
 SAMPLE = Path(__file__).parent / "sample" / "sample_plan_news.txt"
 
@@ -46,8 +46,8 @@ class BuildResult:
 def analyse(documents: Iterable[Document], batch_size: int | None = None, n_process: int = 1):
     """Run the NLP pipeline over documents, yielding per-document facts in input order.
 
-    With `n_process` other than 1, spaCy's `nlp.pipe(n_process=...)` runs the pipeline in
-    worker processes (see plankg.distributed); the facts are the same.
+    With `n_process` other than 1, worker processes run the pipeline (see plankg.distributed); the
+    facts are the same.
     """
     from .distributed import analyse_in_processes, context
 
@@ -131,8 +131,8 @@ class _Reader:
         return Row(doc.text, doc.document, doc.origin)
 
     def track(
-        self, facts: Iterable[DocumentFacts], on_progress: Callable[[str], None] | None
-    ) -> Iterator[DocumentFacts]:
+        self, facts: Iterable[DocumentFacts | Record], on_progress: Callable[[str], None] | None
+    ) -> Iterator[DocumentFacts | Record]:
         """Pass the facts on, telling how far a text analysed in parts has got (some 20 lines a file)."""
         for f in facts:
             doc = self.inflight.get(f.doc_id)
@@ -193,12 +193,20 @@ def _with_ids(documents: Iterable[Document], ids: DocumentIds) -> Iterator[Docum
         yield doc
 
 
-def _analyse(reader: _Reader, n_process: int, engine: str, scheduler: str | None) -> Iterable[DocumentFacts]:
+def _analyse(
+    reader: _Reader, n_process: int, engine: str, scheduler: str | None, records: bool
+) -> Iterable[DocumentFacts | Record]:
+    """The facts of the reader's documents; with `records`, workers may hand them over already in the
+    fact store's form."""
     if engine == "dask":
         from .distributed import analyse_on_dask
 
         return analyse_on_dask(reader, scheduler=scheduler, workers=max(n_process, 2))
-    return analyse(reader, n_process=n_process)
+    if n_process != 1:
+        from .distributed import analyse_in_processes
+
+        return analyse_in_processes(reader, n_process, records=records)
+    return analyse(reader)
 
 
 def build(
@@ -244,8 +252,8 @@ def build(
             raise reader.nothing_readable()
         return reader
 
-    def analysed(reader: _Reader) -> Iterable[DocumentFacts]:
-        facts = reader.track(_analyse(reader, n_process, engine, scheduler), on_progress)
+    def analysed(reader: _Reader, records: bool = False) -> Iterable[DocumentFacts | Record]:
+        facts = reader.track(_analyse(reader, n_process, engine, scheduler, records), on_progress)
         return progress(facts, len(documents) if documents is not None else None) if progress else facts
 
     if out_dir is None:
@@ -281,7 +289,9 @@ def build(
                     # it grows as they are stored, else it is rebuilt from the store afterwards
                     growing = None if update else _InOrderGraph()
                     counts = store.put_all(
-                        analysed(reader), reader.row, growing.add if growing is not None else None
+                        analysed(reader, records=True),
+                        reader.row,
+                        growing.add if growing is not None else None,
                     )
                     if growing is not None and growing.in_order and not counts.replaced:
                         built = growing.builder.finish()

@@ -52,6 +52,15 @@ class Row:
     origin: str | None
 
 
+@dataclass(frozen=True)
+class Record:
+    """A document's facts already in the store's form (to_json), made where they were analysed: a
+    worker process sends this string instead of pickled objects the parent would decode and encode."""
+
+    doc_id: str
+    json: str
+
+
 @dataclass
 class Stored:
     """Documents a put_all added and replaced (whole documents, however many parts)."""
@@ -158,7 +167,7 @@ class FactStore:
 
     def put_all(
         self,
-        facts: Iterable[DocumentFacts],
+        facts: Iterable[DocumentFacts | Record],
         row_of: Callable[[str], Row],
         on_stored: Callable[[str, str], None] | None = None,
     ) -> Stored:
@@ -178,7 +187,7 @@ class FactStore:
                         counts.replaced += 1
                     else:
                         counts.added += 1
-                record = to_json(f)
+                record = f.json if isinstance(f, Record) else to_json(f)
                 self.db.execute(
                     "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
                     (f.doc_id, record, row.text, row.document, row.origin),

@@ -75,3 +75,17 @@ def test_the_dask_path_streams_the_corpus_in_a_window_of_batches(monkeypatch: py
     assert read[0] <= distributed.INFLIGHT * 2 * distributed.BATCH
     out = [first, *facts]
     assert [doc for doc, _ in out] == [f"doc{i}" for i in range(1000)]  # all of them, in input order
+
+
+def test_without_fork_spacys_worker_processes_give_the_same_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fork is missing or unsafe, spaCy's nlp.pipe(n_process=2) runs the workers instead of
+    the warm pool: the same graph."""
+    from plankg import distributed
+
+    inputs = [FIXTURES, SAMPLE]
+    build(inputs, out_dir=tmp_path / "pool", n_process=2)
+    monkeypatch.setattr(distributed, "can_fork", lambda: False)
+    build(inputs, out_dir=tmp_path / "spacy", n_process=2)
+    assert graphml(tmp_path / "spacy") == graphml(tmp_path / "pool")
