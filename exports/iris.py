@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -23,7 +24,13 @@ ID_BASE = "https://w3id.org/plankg/id/"
 
 def _enc(text: Any) -> str:
     """Percent-encode one IRI path segment (injective: distinct names never share an IRI)."""
-    return quote(str(text), safe="")
+    return _quoted(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _quoted(text: str) -> str:
+    """The same names recur in every fact of a document: each is encoded once."""
+    return quote(text, safe="")
 
 
 def _digest(*parts: Any) -> str:

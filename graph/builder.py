@@ -502,17 +502,18 @@ class GraphBuilder:
         else:
             merge_node(g.nodes[dst], data)
         self.places.setdefault(dst, set()).update(self.places.pop(src, ()))
-        for _, v, key, edata in list(g.out_edges(src, keys=True, data=True)):
+        # comprehensions, not list(view): networkx's edge views count themselves by walking every edge
+        for _, v, key, edata in [e for e in g.out_edges(src, keys=True, data=True)]:
             self.merge_edge(dst, dst if v == src else v, key, edata)
-        for u, _, key, edata in list(g.in_edges(src, keys=True, data=True)):
+        for u, _, key, edata in [e for e in g.in_edges(src, keys=True, data=True)]:
             if u != src:
                 self.merge_edge(u, dst, key, edata)
-        for edge in [*g.out_edges(src, keys=True), *g.in_edges(src, keys=True)]:
+        for edge in [e for view in (g.out_edges(src, keys=True), g.in_edges(src, keys=True)) for e in view]:
             self.merged_evidence.pop(edge, None)
         g.remove_node(src)
         if g.nodes[dst]["type"] not in SUBJECT_TYPES:
             return
-        for _, tid, key in list(g.out_edges(dst, keys=True)):  # a target's id names its subject
+        for _, tid, key in [e for e in g.out_edges(dst, keys=True)]:  # a target's id names its subject
             if key == Relation.SETS_TARGET:
                 t = g.nodes[tid]
                 new = target_id(dst, t["indicator"], t["value"], t["unit"], t["year"], t["status"])

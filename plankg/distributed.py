@@ -17,6 +17,7 @@ pipeline once each.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -83,6 +84,7 @@ def _analyse_in_pool(
     again); batches of texts go out and JSON records come back, at most INFLIGHT batches per worker
     at a time, in input order."""
     load()  # in the parent, before the fork: every worker inherits it
+    gc.freeze()  # and no collection in a worker touches (so copies) the pages it shares with the parent
     pool = multiprocessing.get_context("fork").Pool(processes, initializer=_ignore_interrupt)
     try:
         pending: deque = deque()

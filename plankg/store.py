@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,14 +227,16 @@ class FactStore:
 
 
 class StoredTexts(Mapping[str, str]):
-    """Document id -> text, read from a fact store on demand: an export of 100,000 documents holds one
-    text at a time, not the corpus. Its own read-only connection, opened at first use."""
+    """Document id -> text, read from a fact store on demand: an export of 100,000 documents holds the
+    last RECENT texts asked for, not the corpus. Its own read-only connection, opened at first use."""
+
+    RECENT = 1024  # a few MB of news text; the evidence of one fact comes from a few documents
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
         self._pid = os.getpid()  # a process forked from this one opens a connection of its own
-        self._last: tuple[str, str | None] | None = None  # evidence comes in runs from one document
+        self._recent: OrderedDict[str, str | None] = OrderedDict()  # the last RECENT texts asked for
 
     def _query(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
         try:
@@ -245,10 +248,14 @@ class StoredTexts(Mapping[str, str]):
             raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
 
     def __getitem__(self, doc_id: str) -> str:
-        if self._last is None or self._last[0] != doc_id:
+        if doc_id in self._recent:
+            self._recent.move_to_end(doc_id)
+            text = self._recent[doc_id]
+        else:
             row = self._query("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-            self._last = (doc_id, row[0] if row else None)
-        text = self._last[1]
+            text = self._recent[doc_id] = row[0] if row else None
+            if len(self._recent) > self.RECENT:
+                self._recent.popitem(last=False)
         if text is None:
             raise KeyError(doc_id)
         return text
