@@ -1,4 +1,5 @@
-"""`--jobs N` runs the pipeline through spaCy's own `nlp.pipe(n_process=N)`: same facts, same graph."""
+"""`--jobs N` runs the pipeline in N worker processes (a forked warm pool, or spaCy's own
+`nlp.pipe(n_process=N)` where fork is not safe): same facts, same graph."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def test_jobs_run_in_spacy_worker_processes(monkeypatch: pytest.MonkeyPatch) -> 
         pids.append(doc.user_data["pid"])
         return unpack(doc)
 
+    monkeypatch.setattr(distributed, "can_fork", lambda: False)  # as where fork is not safe
     monkeypatch.setattr(Language, "_multiprocessing_pipe", spy)
     monkeypatch.setattr(workers.Pack, "__call__", stamped)
     monkeypatch.setattr(distributed, "unpack", record)
@@ -80,3 +82,26 @@ def test_jobs_run_in_spacy_worker_processes(monkeypatch: pytest.MonkeyPatch) -> 
     assert calls == [(2, 1)]
     assert len(pids) == len(facts) == len(documents())
     assert len(set(pids)) == 2 and os.getpid() not in pids  # both workers packed, the parent none
+
+
+STAMPS: list[Path] = []  # the folder the pool's workers note themselves in (set before they fork)
+_ANALYSE_RECORDS = distributed._analyse_records
+
+
+def _stamped_analysis(batch: list[Document]) -> list:
+    """The pool's task, noting which process ran it (module level: the pool sends it by name)."""
+    (STAMPS[0] / f"{os.getpid()}-{batch[0].doc_id}").touch()
+    return _ANALYSE_RECORDS(batch)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the pool forks")
+def test_jobs_run_in_a_warm_pool_of_forked_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each batch is analysed in a worker forked from the parent (which loaded the pipeline once), and
+    comes back as the fact store's JSON records."""
+    monkeypatch.setattr(distributed, "_analyse_records", _stamped_analysis)
+    STAMPS[:] = [tmp_path]
+    records = list(distributed.analyse_in_processes(documents(), 2, batch_size=1, records=True))
+    assert [r.doc_id for r in records] == [d.doc_id for d in documents()]
+    assert all(isinstance(r, distributed.Record) and r.json.startswith("{") for r in records)
+    pids = {int(p.name.split("-")[0]) for p in tmp_path.iterdir()}
+    assert len(pids) == 2 and os.getpid() not in pids
