@@ -12,8 +12,6 @@ linker's owner links; posts, part_of and spoke_at stay the rules'.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,7 +19,7 @@ from plankg.graph.model import OWNER_RELATION, EntityKey, NodeType, Relation
 
 from .dates import day_in
 from .facts import Link, text_of
-from .linear import LogisticModel
+from .linear import LinearComponent
 from .pairs import UNITS, DocumentView, PairFeatures
 
 MODEL_FILE = "owners.json"
@@ -63,29 +61,11 @@ def choose(
     return out
 
 
-class OwnerAttribution:
-    def __init__(self, name: str, enabled: bool) -> None:
-        self.name = name
-        self.enabled = enabled
-        self.model: LogisticModel | None = None
-
-    def initialize(self, get_examples=None, *, nlp=None, model: str | None = None) -> None:
-        """Read the trained model (`model`: an owners.json file or a folder with one)."""
-        file = Path(model) / MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
-        self.model = LogisticModel.read(file) if file is not None and file.exists() else None
-
-    def to_disk(self, path: str | Path, *, exclude=()) -> None:
-        Path(path).mkdir(parents=True, exist_ok=True)
-        if self.model is not None:
-            self.model.write(Path(path) / MODEL_FILE)
-
-    def from_disk(self, path: str | Path, *, exclude=()) -> OwnerAttribution:
-        file = Path(path) / MODEL_FILE
-        self.model = LogisticModel.read(file) if file.exists() else None
-        return self
+class OwnerAttribution(LinearComponent):
+    MODEL_FILE = MODEL_FILE
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self.enabled or self.model is None:
+        if not self.active:
             return doc
         rows = owner_rows(doc)
         p = self.model.probabilities([r for _, _, r in rows])

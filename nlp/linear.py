@@ -78,3 +78,34 @@ def design(
         for f, values in sorted(categories.items())
     ]
     return numpy.hstack([raw, *onehot]) if onehot else raw
+
+
+class LinearComponent:
+    """A pipeline component deciding with one LogisticModel, saved in its folder of the pipeline as
+    MODEL_FILE (the owner and target-subject layers); without a model it passes Docs through."""
+
+    MODEL_FILE = "model.json"
+
+    def __init__(self, name: str, enabled: bool) -> None:
+        self.name = name
+        self.enabled = enabled
+        self.model: LogisticModel | None = None
+
+    def initialize(self, get_examples=None, *, nlp=None, model: str | None = None) -> None:
+        """Read the trained model (`model`: a model file or a folder with one)."""
+        file = Path(model) / self.MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
+        self.model = LogisticModel.read(file) if file is not None and file.exists() else None
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.write(Path(path) / self.MODEL_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude=()):
+        file = Path(path) / self.MODEL_FILE
+        self.model = LogisticModel.read(file) if file.exists() else None
+        return self
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and self.model is not None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,7 +23,7 @@ from plankg.graph.model import Comparator, NodeType, Status
 from plankg.graph.quantity import split_scale
 
 from .facts import TargetFact, text_of
-from .linear import LogisticModel
+from .linear import LinearComponent
 from .pairs import CATEGORIES, FEATURES, LOGS, DocumentView, PairFeatures
 
 MODEL_FILE = "subjects.json"
@@ -97,29 +96,11 @@ def subject_rows(doc: Doc) -> list[tuple[int, object, dict]]:
     return rows
 
 
-class TargetSubjects:
-    def __init__(self, name: str, enabled: bool) -> None:
-        self.name = name
-        self.enabled = enabled
-        self.model: LogisticModel | None = None
-
-    def initialize(self, get_examples=None, *, nlp=None, model: str | None = None) -> None:
-        """Read the trained model (`model`: a subjects.json file or a folder with one)."""
-        file = Path(model) / MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
-        self.model = LogisticModel.read(file) if file is not None and file.exists() else None
-
-    def to_disk(self, path: str | Path, *, exclude=()) -> None:
-        Path(path).mkdir(parents=True, exist_ok=True)
-        if self.model is not None:
-            self.model.write(Path(path) / MODEL_FILE)
-
-    def from_disk(self, path: str | Path, *, exclude=()) -> TargetSubjects:
-        file = Path(path) / MODEL_FILE
-        self.model = LogisticModel.read(file) if file.exists() else None
-        return self
+class TargetSubjects(LinearComponent):
+    MODEL_FILE = MODEL_FILE
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self.enabled or self.model is None:
+        if not self.active:
             return doc
         targets = doc._.targets or []
         rows = subject_rows(doc)
