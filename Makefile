@@ -41,7 +41,7 @@ dev-score: $(DEV)
 # Build throughput and memory at 100 and 1,000 documents, next to pkuseg and jieba (README "Speed").
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/bench_build.py --docs 100 1000 --jobs 1 2
+	$(BIN)/python bench/bench_build.py --docs 1000 --chars 1000 --jobs 1 2 --evidence all first none
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
