@@ -82,22 +82,21 @@ def limit_evidence(graph: nx.MultiDiGraph, keep: int | None) -> nx.MultiDiGraph:
     out = nx.MultiDiGraph()
     out.graph.update(graph.graph)
     for node, data in graph.nodes(data=True):
-        data = dict(data)
-        if keep is not None and isinstance(data.get("evidence"), list):
-            data["evidence"] = sorted(data["evidence"], key=_order)[:keep]
-        if keep == 0:
-            for name in EVIDENCE_FIELDS:
-                data.pop(name, None)
-        out.add_node(node, **data)
+        out.add_node(node, **_limited(data, keep))
     for u, v, k, data in graph.edges(keys=True, data=True):
-        data = dict(data)
-        if keep is not None and isinstance(data.get("evidence"), list):
-            data["evidence"] = sorted(data["evidence"], key=_order)[:keep]
-        if keep == 0:
-            for name in EVIDENCE_FIELDS:
-                data.pop(name, None)
-        out.add_edge(u, v, key=k, **data)
+        out.add_edge(u, v, key=k, **_limited(data, keep))
     return out
+
+
+def _limited(data: dict, keep: int | None) -> dict:
+    """A node's or edge's attributes with at most `keep` supporting sentences (keep=0: none of its own)."""
+    data = dict(data)
+    if keep is not None and isinstance(data.get("evidence"), list):
+        data["evidence"] = sorted(data["evidence"], key=_order)[:keep]
+    if keep == 0:
+        for name in EVIDENCE_FIELDS:
+            data.pop(name, None)
+    return data
 
 
 def evidence_count(graph: nx.MultiDiGraph) -> tuple[int, int]:

@@ -21,11 +21,11 @@ import gc
 import multiprocessing
 import os
 import signal
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from plankg.exports.parallel import can_fork  # fork copies the loaded pipeline for free; unsafe with threads
 from plankg.graph.model import DocumentFacts
 from plankg.nlp.pipeline import load
 from plankg.nlp.workers import DocumentContext, carrier, packing_pipeline, unpack
@@ -59,11 +59,6 @@ def analyse_in_processes(
         return
     for facts in _analyse_in_spacy_processes(documents, processes, batch_size):
         yield Record(facts.doc_id, to_json(facts)) if records else facts
-
-
-def can_fork() -> bool:
-    """Fork copies the loaded pipeline into the workers for free; it is unsafe once threads run."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _ignore_interrupt() -> None:

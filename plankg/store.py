@@ -207,10 +207,6 @@ class FactStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: the fact store is damaged ({exc})") from None
 
-    def texts(self) -> StoredTexts:
-        """The documents' texts, read one at a time when asked for (not all at once)."""
-        return StoredTexts(self.path)
-
     def __iter__(self) -> Iterator[DocumentFacts]:
         try:
             for (text,) in self.db.execute("SELECT facts FROM documents ORDER BY doc_id"):

@@ -104,14 +104,20 @@ def analysed(
                 yield gold, nlp(gold.text)
 
 
+def mention_texts(doc: Doc) -> dict:
+    """Entity key -> the forms the document writes it in (gold names may match any of them)."""
+    texts: dict = {}
+    for m in doc._.mentions or []:
+        texts.setdefault(m.key, set()).add(m.text)
+    return texts
+
+
 def owner_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, list, list]:
     """Rows, labels and document ids of every (item, possible owner) pair."""
     rows, labels, groups = [], [], []
     for gold, doc in pairs:
         names = GoldNames(gold)
-        texts = {}
-        for m in doc._.mentions or []:
-            texts.setdefault(m.key, set()).add(m.text)
+        texts = mention_texts(doc)
         for item, unit, row in attribution.owner_rows(doc):
             g_item = names.entity(item.type, item.name, *texts.get(item, ()))
             g_unit = names.entity(unit.type, unit.name, *texts.get(unit, ()))
@@ -129,9 +135,7 @@ def target_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, li
     rows, labels, groups = [], [], []
     for gold, doc in pairs:
         names = GoldNames(gold)
-        texts = {}
-        for m in doc._.mentions or []:
-            texts.setdefault(m.key, set()).add(m.text)
+        texts = mention_texts(doc)
         wanted = {(t["subject"], base_figure(t["value"], t["unit"])) for t in gold.targets}
         targets = doc._.targets or []
         for i, unit, row in target_subjects.subject_rows(doc):
