@@ -33,6 +33,7 @@ from . import (  # noqa: F401  (registers the factories when plankg is imported 
     recognizer,
     relations,
     resolve,
+    speakers,
     statistical,
     structure,
     target_subjects,

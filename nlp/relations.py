@@ -104,13 +104,23 @@ class RelationLinker(KnowledgeComponent):
         by_code = {m.attrs["code"]: m for m in districts if m.attrs.get("code")}
         for i, m in enumerate(districts):
             div = self.index.by_code.get(m.attrs.get("code", ""))
+            prev = districts[i - 1] if i else None
             if div is None:
+                # a village (not in the gazetteer) written right after its town or county
+                if prev is not None and m.start - prev.end <= 1 and prev.attrs.get("level") in (
+                    Level.COUNTY,
+                    Level.TOWN,
+                ):
+                    key = (m.canonical, prev.canonical)
+                    if key not in seen and m.canonical != prev.canonical:
+                        seen.add(key)
+                        sent = sentence_of(m.start)
+                        out.append(Link(m.key, Relation.PART_OF, prev.key, sent.start_char, sent.end_char))
                 continue
             ancestors = [a for a in self.index.ancestors(div) if a.code in by_code]
             if not ancestors:
                 continue
             parent = by_code[ancestors[0].code]
-            prev = districts[i - 1] if i else None
             adjacent = (
                 prev is not None
                 and prev.attrs.get("code") == parent.attrs.get("code")
@@ -182,16 +192,22 @@ class RelationLinker(KnowledgeComponent):
         (`level` None: of any level)."""
         if here is not None:
             focus_div = self.index.by_name.get(here[1])
+            if not focus_div and level is not None:
+                # a zone in focus: 市委 is the city's, the one the zone is named after if named
+                of_level = [d for d in districts if d.attrs.get("level") == level]
+                named_after = [d for d in of_level if here[1].startswith(d.text[:2])]
+                if named_after or of_level:
+                    return (named_after or of_level)[0].key
             if not focus_div or level is None or any(d.level == level for d in focus_div):
                 return here
-            for d in focus_div:
-                for a in self.index.ancestors(d):
-                    if a.level == level and any(x.canonical == a.name for x in districts):
-                        return EntityKey(NodeType.DISTRICT, a.name)
             if level == Level.CITY and any(
                 d.level == Level.COUNTY and d.name.endswith("市") for d in focus_div
             ):
                 return here  # a county-level city's own 市委
+            for d in focus_div:
+                for a in self.index.ancestors(d):
+                    if a.level == level and any(x.canonical == a.name for x in districts):
+                        return EntityKey(NodeType.DISTRICT, a.name)
         of_level = [d for d in districts if d.attrs.get("level") == level]
         if of_level:
             return min(of_level, key=lambda d: abs(d.start - pos)).key

@@ -29,7 +29,7 @@ def shipped_pipeline_exists() -> bool:
     return (pipeline.PIPELINE_DIR / "config.cfg").exists()
 
 
-LEARNED_LAYERS = ("plankg_recognizer", "plankg_attribution", "plankg_target_subjects")
+LEARNED_LAYERS = ("plankg_recognizer", "plankg_attribution", "plankg_speakers", "plankg_target_subjects")
 RULES_ONLY = {"components": {name: {"enabled": False} for name in LEARNED_LAYERS}}
 
 

@@ -56,7 +56,11 @@ def test_folds_are_stable_whatever_else_is_in_the_corpus() -> None:
 def test_every_layer_trains_and_saves(trained: Path) -> None:
     assert (trained / "plankg_recognizer" / "crf.model").stat().st_size > 0
     assert (trained / "plankg_recognizer" / "calibration.json").exists()
-    for name, file in (("plankg_attribution", "owners.json"), ("plankg_target_subjects", "subjects.json")):
+    for name, file in (
+        ("plankg_attribution", "owners.json"),
+        ("plankg_speakers", "speakers.json"),
+        ("plankg_target_subjects", "subjects.json"),
+    ):
         model = LogisticModel.read(trained / name / file)
         assert model.features and len(model.coef) == len(model.mean)
 
@@ -148,8 +152,53 @@ def test_a_build_with_the_shipped_pipeline_gives_confidences(tmp_path: Path) -> 
 
     env = {k: v for k, v in os.environ.items() if k != "PLANKG_PIPELINE"}
     script = Path(sys.executable).with_name("plankg")
-    done = subprocess.run([str(script), "build", "--out", str(tmp_path), "--quiet"], env=env, capture_output=True)
+    done = subprocess.run(
+        [str(script), "build", "--out", str(tmp_path), "--quiet"], env=env, capture_output=True
+    )
     assert done.returncode == 0, done.stderr.decode()
     graph = nx.read_graphml(tmp_path / "graph.graphml")
     confidences = [d["confidence"] for _, d in graph.nodes(data=True)]
     assert confidences and all(0.0 <= c <= 1.0 for c in confidences) and min(confidences) < 1.0
+
+
+CEREMONY = (
+    "3月5日,临安区2026年一季度重大项目集中开工仪式在於潜镇举行。区委书记王立明宣布项目开工,"
+    "区长李建平、副区长赵晓东分别致辞。仪式由区委副书记陈文主持,市人大常委会副主任周国强出席。"
+)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Language:
+    import spacy
+
+    from plankg.nlp.pipeline import PIPELINE_DIR
+
+    return spacy.load(PIPELINE_DIR)
+
+
+def test_speaker_features_read_the_ways_reports_name_a_speaker(shipped: Language) -> None:
+    """会议由某某主持, 某某、某某分别致辞, 某某宣布开工; 出席 alone is attendance, and a cue belongs
+    to the official of its clause (陈文主持, not the 出席 of the next name)."""
+    from plankg.nlp.speakers import speaker_rows
+
+    rows = {official.name: row for official, _, row in speaker_rows(shipped(CEREMONY))}
+    assert rows["陈文"]["chaired_by"] == 1.0 and rows["陈文"]["cue_chair"] == 1.0
+    assert rows["陈文"]["cue_attend"] == 0.0
+    assert rows["李建平"]["respectively"] == 1.0 and rows["李建平"]["officials_before_cue"] == 1
+    assert rows["王立明"]["cue_speak"] == 1.0 and rows["王立明"]["officials_before_cue"] == 0
+    assert rows["周国强"]["cue_attend"] == 1.0 and rows["周国强"]["cue_speak"] == 0.0
+
+
+def test_the_shipped_speaker_model_keeps_speakers_and_leaves_attendees(shipped: Language) -> None:
+    doc = shipped(CEREMONY)
+    spoke = {r.head.name for r in doc._.relations if r.relation == Relation.SPOKE_AT}
+    assert {"王立明", "李建平", "赵晓东", "陈文"} <= spoke and "周国强" not in spoke
+    assert all(0.0 < r.confidence <= 1.0 for r in doc._.relations if r.relation == Relation.SPOKE_AT)
+
+
+def test_a_village_written_after_its_town_is_part_of_it(shipped: Language) -> None:
+    """Villages are not in the division gazetteer; the recogniser finds them and the town written
+    right before is their parent."""
+    doc = shipped("临安区於潜镇光明村今年新建茶叶加工厂,全村茶园面积达到3000亩。")
+    part_of = {(r.head.name, r.tail.name) for r in doc._.relations if r.relation == Relation.PART_OF}
+    assert {("光明村", "於潜镇"), ("於潜镇", "临安区")} <= part_of

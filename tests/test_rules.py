@@ -238,3 +238,15 @@ def test_figures_that_are_not_targets(targets) -> None:
     assert not targets.excluded("新建3个", 2, 4, "3", "个", nothing)
     text = "500万元以上项目"
     assert targets.excluded(text, 0, 4, "500", "万元", nothing)  # qualifies the noun after it
+
+
+def test_an_unnamed_city_body_in_a_zone_article_is_the_city(analyse) -> None:
+    """When a development zone is the subject, 市委/市长 still belong to the city the text names."""
+    doc = analyse(
+        "南太湖新区党工委、管委会召开2026年工作会议\n1月8日,南太湖新区党工委、管委会召开2026年工作会议。"
+        "南太湖新区今年将新开工项目40个,力争湖州市重大项目数量继续领先。市委副书记、市长李华出席会议并讲话。"
+    )
+    posts = {
+        (r.head.name, r.tail.name, r.attrs["title"]) for r in doc._.relations if r.relation == "holds_post"
+    }
+    assert posts == {("李华", "湖州市", "市委副书记、市长")}

@@ -105,6 +105,10 @@ class GoldNames:
                 self.by_name.setdefault((entity["type"], clean_name(name)), entity["name"])
         self.relations = {(r["head"], r["relation"], r["tail"]) for r in doc.relations}
 
+    def forms(self, kind: str, name: str) -> list[str]:
+        """The cleaned names (canonical and aliases) of the gold entity `name` of this kind."""
+        return [n for (k, n), canonical in self.by_name.items() if k == kind and canonical == name]
+
     def entity(self, kind: str, *names: str) -> str | None:
         for name in names:
             found = self.by_name.get((kind, self.clean(name)))

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from plankg.evaluate import base_figure
-from plankg.nlp import attribution, target_subjects
+from plankg.nlp import attribution, speakers, target_subjects
 from plankg.nlp.charfeatures import bio_labels
 from plankg.nlp.pairs import CATEGORIES, FEATURES, LOGS
 from plankg.nlp.pipeline import read
@@ -39,7 +39,7 @@ from .gold import GoldDocument, GoldNames, folds, projected_spans, read_gold
 
 CRF_PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 CROSS_FOLDS = 4  # folds of the cross-fitted CRF whose output the decision layers learn from
-LEARNED = ("plankg_recognizer", "plankg_attribution", "plankg_target_subjects")
+LEARNED = ("plankg_recognizer", "plankg_attribution", "plankg_speakers", "plankg_target_subjects")
 Log = Callable[[str], None]
 
 
@@ -127,6 +127,42 @@ def owner_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, lis
             labels.append(int(label))
             groups.append(f"{gold.id}|{item.type}:{item.name}")
     return rows, labels, groups
+
+
+def speaker_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, list, list]:
+    """Rows, labels and document ids of every (official, meeting) pair: right when the gold has
+    that spoke_at (a meeting matches a gold one whose name contains its name or the reverse,
+    as the scorer matches meetings)."""
+    rows, labels, groups = [], [], []
+    cues = speakers.cue_words()
+    for gold, doc in pairs:
+        names = GoldNames(gold)
+        texts = mention_texts(doc)
+        spoke = [(h, t) for h, r, t in names.relations if r == "spoke_at"]
+        for official, event, row in speakers.speaker_rows(doc, cues):
+            g_official = names.entity("Official", official.name, *texts.get(official, ()))
+            forms = {event.name, *texts.get(event, ())}
+            label = any(
+                h == g_official and any(f in n or n in f for f in forms for n in names.forms("Event", t))
+                for h, t in spoke
+            )
+            rows.append(row)
+            labels.append(int(label))
+            groups.append(gold.id)
+    return rows, labels, groups
+
+
+def pair_threshold(p, labels: list[int], gold_count: int) -> dict:
+    """The probability above which a pair is kept, best for F1 on out-of-fold scores."""
+    best = (-1.0, {})
+    for threshold in [x / 20 for x in range(1, 19)]:
+        kept = [y for pi, y in zip(p, labels, strict=True) if pi > threshold]
+        tp = sum(kept)
+        precision, recall = tp / max(1, len(kept)), tp / max(1, gold_count)
+        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        if f1 > best[0]:
+            best = (f1, {"threshold": threshold, "oof_f1": round(f1, 4)})
+    return best[1]
 
 
 def target_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, list, list]:
@@ -231,6 +267,13 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print, candidates:
     (out_dir / "plankg_attribution").mkdir(parents=True, exist_ok=True)
     model.write(out_dir / "plankg_attribution" / attribution.MODEL_FILE)
     log(f"owners: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
+
+    rows, labels, groups = speaker_examples(pairs)
+    model, oof = logistic.fit(rows, labels, groups, speakers.SPEAKER_FEATURES, speakers.SPEAKER_LOGS, {})
+    model.settings = pair_threshold(oof, labels, sum(1 for d in docs for r in d.relations if r["relation"] == "spoke_at"))
+    (out_dir / "plankg_speakers").mkdir(parents=True, exist_ok=True)
+    model.write(out_dir / "plankg_speakers" / speakers.MODEL_FILE)
+    log(f"speakers: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
 
     rows, labels, groups = target_examples(pairs)
     model, oof = logistic.fit(
