@@ -33,16 +33,21 @@ def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
     view = DocumentView.of(doc)
     rule = {(link.head, link.relation, link.tail) for link in doc._.relations or []}
     features = {False: PairFeatures(view), True: PairFeatures(view, (*UNITS, NodeType.ORGANIZATION))}
-    rows = []
-    for key, mentions in view.entities.items():
-        if key.type not in OWNED:
-            continue
-        pairs = features[key.type == NodeType.EVENT]
-        spans = [(m.start, m.end) for m in mentions]
-        for unit, row in pairs.rows(key.type, key.name, spans, exclude=key):
+    items = [key for key in view.entities if key.type in OWNED]
+    batches = {
+        event: features[event].batch(
+            [(key.type, key.name, [(m.start, m.end) for m in view.entities[key]], key) for key in keys]
+        )
+        for event in (False, True)
+        if (keys := [key for key in items if (key.type == NodeType.EVENT) == event])
+    }
+    position = {event: iter(rows) for event, rows in batches.items()}
+    out = []
+    for key in items:  # in the document's order of entities, as before
+        for unit, row in next(position[key.type == NodeType.EVENT]):
             row["rule"] = float((unit, RELATION_OF[key.type], key) in rule)
-            rows.append((key, unit, row))
-    return rows
+            out.append((key, unit, row))
+    return out
 
 
 def choose(

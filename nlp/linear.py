@@ -38,7 +38,7 @@ class LogisticModel:
             return numpy.zeros(0)
         x = (self.matrix(rows) - numpy.asarray(self.mean)) / numpy.asarray(self.scale)
         z = x @ numpy.asarray(self.coef) + self.intercept
-        return self.calibrate(1.0 / (1.0 + numpy.exp(-z)))
+        return self.calibrate(1.0 / (1.0 + numpy.exp(-numpy.clip(z, -60.0, 60.0))))  # no overflow
 
     def calibrate(self, p: numpy.ndarray) -> numpy.ndarray:
         if not self.calibration:
@@ -69,7 +69,10 @@ def design(
     categories: dict[str, list[float]],
 ) -> numpy.ndarray:
     """Raw rows -> columns: every feature (log1p for counts and distances), then one-hot columns."""
-    raw = numpy.array([[r.get(f, 0.0) for f in features] for r in rows], dtype=float)
+    zeros = (0.0,) * len(features)
+    raw = numpy.array([tuple(map(r.get, features, zeros)) for r in rows], dtype=float).reshape(
+        len(rows), len(features)
+    )
     for j, f in enumerate(features):
         if f in logs:
             raw[:, j] = numpy.log1p(numpy.clip(raw[:, j], 0, 5000))
@@ -93,7 +96,13 @@ class LinearComponent:
 
     def initialize(self, get_examples=None, *, nlp=None, model: str | None = None) -> None:
         """Read the trained model (`model`: a model file or a folder with one)."""
-        file = Path(model) / self.MODEL_FILE if model and Path(model).is_dir() else Path(model) if model else None
+        file = (
+            Path(model) / self.MODEL_FILE
+            if model and Path(model).is_dir()
+            else Path(model)
+            if model
+            else None
+        )
         self.model = LogisticModel.read(file) if file is not None and file.exists() else None
 
     def to_disk(self, path: str | Path, *, exclude=()) -> None:

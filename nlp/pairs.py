@@ -12,10 +12,11 @@ One row of numbers per (item, unit) pair; nlp/linear.py turns rows into probabil
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy
 from spacy.tokens import Doc
 
 from plankg.graph.divisions import divisions
@@ -27,6 +28,7 @@ LEVEL_NUMBER = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 4
 OWN_BODY_AFTER = re.compile(r"(党工委|管委会|管委|委|政府|人民政府)")
 CONVENING = ("召开", "举行", "举办", "开幕", "启动")
 FAR = 5000  # distances are capped here
+DENSE_MENTIONS = 1500  # up to this many unit mentions, 'units between' comes from one table
 # the raw features, in order; the counts and distances among them are read on a log scale
 FEATURES = [
     "item_type",
@@ -150,6 +152,7 @@ class PairFeatures:
         self.mention_starts = sorted((a, k) for k, p in self.positions.items() for a, _ in p)
         self.mention_start_at = [a for a, _ in self.mention_starts]
         self._unit_rows: dict[EntityKey, dict] = {}
+        self._arrays: dict[EntityKey, tuple] = {}
         self.forms = {  # the unit's names of two characters or more, as its mentions write them
             k: [s for s in {k.name, *(m.text for m in ms)} if len(s) >= 2] for k, ms in self.units.items()
         }
@@ -176,25 +179,108 @@ class PairFeatures:
         spans: list[tuple[int, int]],
         exclude: EntityKey | None = None,
     ) -> list[tuple[EntityKey, dict]]:
-        """The rows of one item with every unit, and how the units rank among each other: which is
-        nearest before the item, nearest after it, and nearest within its sentence."""
-        places = self.places(spans)
-        out = [(u, self.row(item_type, item_name, spans, u, places)) for u in self.units if u != exclude]
-        for key, rank in (("before", "before_rank"), ("after", "after_rank")):
-            for r, (_, row) in enumerate(sorted(out, key=lambda ur: (ur[1][key], ur[0]))):
-                row[rank] = r
-        in_sentence = [(row["before"], u) for u, row in out if row["same_sentence"]]
-        nearest = min(in_sentence)[1] if in_sentence else None
-        for u, row in out:
-            row["nearest_in_sentence"] = float(u == nearest)
-        return out
+        """The rows of one item with every unit (see `batch`)."""
+        return self.batch([(item_type, item_name, spans, exclude)])[0]
 
-    def units_between(self, unit: EntityKey, lo: int, hi: int) -> int:
-        """How many units other than `unit` have a mention starting in [lo, hi)."""
-        window = self.mention_starts[
-            bisect_left(self.mention_start_at, lo) : bisect_left(self.mention_start_at, hi)
+    def batch(
+        self, items: list[tuple[NodeType, str, list[tuple[int, int]], EntityKey | None]]
+    ) -> list[list[tuple[EntityKey, dict]]]:
+        """The rows of many items (type, name, spans, the unit to leave out), each with every unit,
+        and how the units rank among each other for it: which is nearest before the item, nearest
+        after it, and nearest within its sentence.
+
+        The position features are computed for all spans of all items at once, one unit at a time
+        (numpy over the spans), then reduced per item: a document's items times its units would
+        otherwise be that many Python loops."""
+        if not items:
+            return []
+        view = self.view
+        lengths = [len(spans) for _, _, spans, _ in items]
+        offsets = numpy.cumsum([0, *lengths[:-1]])  # where each item's spans start
+        flat = [span for _, _, spans, _ in items for span in spans]
+        p_start = numpy.array([a for a, _ in flat], dtype=numpy.int64)
+        p_end = numpy.array([b for _, b in flat], dtype=numpy.int64)
+        sent_starts = numpy.array(view.sentence_starts or [0], dtype=numpy.int64)
+        p_sent = numpy.maximum(0, numpy.searchsorted(sent_starts, p_start, "right") - 1)
+        para_starts = numpy.array(view.paragraph_starts, dtype=numpy.int64)
+        p_para = numpy.maximum(0, numpy.searchsorted(para_starts, p_start, "right") - 1)
+        p_focus = [
+            view.focus.get(int(sent_starts[k]) if view.sentence_starts else 0) for k in p_sent.tolist()
         ]
-        return len({k for _, k in window if k != unit})
+        s0 = sent_starts[p_sent] if view.sentence_starts else numpy.zeros_like(p_start)
+        opens_limit = numpy.minimum(s0 + 6, p_start)
+        conv = self._convening_at()
+        between_of = self._distinct_units()
+        mention_at = numpy.array(self.mention_start_at, dtype=numpy.int64)
+        per_unit = {}
+        for unit in self.units:
+            u_start, u_end, u_sent, u_para = self._unit_arrays(unit)
+            count = len(u_start)
+            i = numpy.searchsorted(u_start, p_start, "right") - 1
+            has = i >= 0
+            ii = numpy.maximum(i, 0)
+            b = u_end[ii]
+            gap = p_start - b
+            same_before = has & (u_sent[ii] == p_sent)
+            lo = numpy.searchsorted(mention_at, b, "left")
+            hi = numpy.searchsorted(mention_at, p_start, "left")
+            own = (numpy.searchsorted(u_start, p_start, "left") - numpy.searchsorted(u_start, b, "left")) > 0
+            between = numpy.where(has, between_of(lo, hi) - (own & (hi > lo)), 99)
+            nxt = i + 1 < count
+            jj = numpy.minimum(i + 1, count - 1)
+            k = numpy.searchsorted(u_start, s0, "left")
+            kk = numpy.minimum(k, count - 1)
+            reduced = {}
+            for name, values, how in (
+                ("before", numpy.where(has & (gap >= 0), gap, FAR), numpy.minimum),
+                ("after", numpy.where(nxt, u_start[jj] - p_end, FAR), numpy.minimum),
+                ("same_sentence", same_before | (nxt & (u_sent[jj] == p_sent)), numpy.maximum),
+                ("same_paragraph", has & (u_para[ii] == p_para), numpy.maximum),
+                ("adjacent", has & (gap >= -1) & (gap <= 1), numpy.maximum),
+                ("convening", same_before & conv(b, p_start), numpy.maximum),
+                ("sentence_gap", numpy.where(has, p_sent - u_sent[ii], 1000), numpy.minimum),
+                ("between", between, numpy.minimum),
+                ("focus", numpy.array([f == unit for f in p_focus], dtype=numpy.int64), numpy.add),
+                ("opens", (k < count) & (u_start[kk] <= opens_limit), numpy.maximum),
+            ):
+                reduced[name] = how.reduceat(values.astype(numpy.int64), offsets).tolist()
+            per_unit[unit] = reduced
+        out = []
+        for n, (item_type, item_name, spans, exclude) in enumerate(items):
+            rows = []
+            for unit, r in per_unit.items():
+                if unit == exclude:
+                    continue
+                forms = self.forms[unit]
+                focus_hits = r["focus"][n]
+                f = {"item_type": TYPE_NUMBER[item_type], **self.unit_row(unit)}
+                f["unit_in_name"] = float(any(x in item_name for x in forms))
+                f["unit_starts_name"] = float(any(item_name.startswith(x) for x in forms))
+                f.update(
+                    before=min(r["before"][n], FAR),
+                    after=min(r["after"][n], FAR),
+                    same_sentence=float(r["same_sentence"][n]),
+                    same_paragraph=float(r["same_paragraph"][n]),
+                    adjacent=float(r["adjacent"][n]),
+                    focus_share=focus_hits / max(1, len(spans)),
+                    focus_any=float(focus_hits > 0),
+                    sentence_gap=min(r["sentence_gap"][n], 1000),
+                    convening=float(r["convening"][n]),
+                    between=min(r["between"][n], 99),
+                    item_count=len(spans),
+                    item_first=min(x for x, _ in spans) / self.n,
+                )
+                f["opens_sentence"] = float(r["opens"][n])
+                rows.append((unit, f))
+            for key, rank in (("before", "before_rank"), ("after", "after_rank")):
+                for r, (_, row) in enumerate(sorted(rows, key=lambda ur: (ur[1][key], ur[0]))):
+                    row[rank] = r
+            in_sentence = [(row["before"], u) for u, row in rows if row["same_sentence"]]
+            nearest = min(in_sentence)[1] if in_sentence else None
+            for u, row in rows:
+                row["nearest_in_sentence"] = float(u == nearest)
+            out.append(rows)
+        return out
 
     def unit_row(self, unit: EntityKey) -> dict:
         """The features of a unit alone (the same for every item)."""
@@ -222,88 +308,70 @@ class PairFeatures:
         self._unit_rows[unit] = f
         return f
 
-    def places(self, spans: list[tuple[int, int]]) -> list[tuple[int, int, int, int, EntityKey | None]]:
-        """Where each span of an item stands: (start, end, sentence, paragraph, the sentence's focus),
-        the same for every unit it is paired with."""
-        view = self.view
-        out = []
-        for start, end in spans:
-            sent = view.sentence(start)
-            focus = view.focus.get(view.sentence_starts[sent] if view.sentence_starts else 0)
-            out.append((start, end, sent, view.paragraph(start), focus))
-        return out
+    def _unit_arrays(self, unit: EntityKey) -> tuple[numpy.ndarray, ...]:
+        """A unit's mentions (start, end, sentence, paragraph), by start."""
+        cached = self._arrays.get(unit)
+        if cached is None:
+            view = self.view
+            positions = self.positions[unit]
+            starts = numpy.array([a for a, _ in positions], dtype=numpy.int64)
+            cached = (
+                starts,
+                numpy.array([b for _, b in positions], dtype=numpy.int64),
+                numpy.array([view.sentence(a) for a, _ in positions], dtype=numpy.int64),
+                numpy.array([view.paragraph(a) for a, _ in positions], dtype=numpy.int64),
+            )
+            self._arrays[unit] = cached
+        return cached
 
-    def row(
-        self,
-        item_type: NodeType,
-        item_name: str,
-        spans: list[tuple[int, int]],
-        unit: EntityKey,
-        places: list[tuple[int, int, int, int, EntityKey | None]] | None = None,
-    ) -> dict:
-        view = self.view
-        f = {"item_type": TYPE_NUMBER[item_type], **self.unit_row(unit)}
-        forms = self.forms[unit]
-        f["unit_in_name"] = float(any(s in item_name for s in forms))
-        f["unit_starts_name"] = float(any(item_name.startswith(s) for s in forms))
-        before = after = FAR
-        same_sentence = same_paragraph = adjacent = convening = 0.0
-        focus_hits, sentence_gap, between = 0, 1000, 99
-        positions = self.positions[unit]
-        starts = self.position_starts[unit]
-        for start, end, sent, para, focus in places if places is not None else self.places(spans):
-            if focus == unit:
-                focus_hits += 1
-            i = bisect_right(starts, start) - 1
-            if i >= 0:
-                a, b = positions[i]
-                gap = start - b
-                if gap >= 0:
-                    before = min(before, gap)
-                if -1 <= gap <= 1:
-                    adjacent = 1.0
-                if view.sentence(a) == sent:
-                    same_sentence = 1.0
-                    if any(v in view.text[b:start] for v in CONVENING):
-                        convening = 1.0
-                if view.paragraph(a) == para:
-                    same_paragraph = 1.0
-                sentence_gap = min(sentence_gap, sent - view.sentence(a))
-                between = min(between, self.units_between(unit, b, start))
-            if i + 1 < len(positions):
-                a, _ = positions[i + 1]
-                after = min(after, a - end)
-                if view.sentence(a) == sent:
-                    same_sentence = 1.0
-        f.update(
-            before=min(before, FAR),
-            after=min(after, FAR),
-            same_sentence=same_sentence,
-            same_paragraph=same_paragraph,
-            adjacent=adjacent,
-            focus_share=focus_hits / max(1, len(spans)),
-            focus_any=float(focus_hits > 0),
-            sentence_gap=min(sentence_gap, 1000),
-            convening=convening,
-            between=between,
-            item_count=len(spans),
-            item_first=min(s for s, _ in spans) / self.n,
+    def _convening_at(self):
+        """f(b, e) -> whether a convening verb (召开 ...) stands wholly inside text[b:e], elementwise."""
+        text = self.view.text
+        found = sorted({(m.start(), m.end()) for v in CONVENING for m in re.finditer(re.escape(v), text)})
+        v_start = numpy.array([a for a, _ in found], dtype=numpy.int64)
+        v_end_min = (
+            numpy.minimum.accumulate(numpy.array([b for _, b in found], dtype=numpy.int64)[::-1])[::-1]
+            if found
+            else numpy.zeros(0, dtype=numpy.int64)
         )
-        f["opens_sentence"] = float(self.opens_sentence(unit, spans, places))
-        return f
 
-    def opens_sentence(
-        self,
-        unit: EntityKey,
-        spans: list[tuple[int, int]],
-        places: list[tuple[int, int, int, int, EntityKey | None]] | None = None,
-    ) -> bool:
-        """A mention of the unit stands within the first few characters of an item's sentence (its
-        subject: 天河区今年将…)."""
-        view, starts = self.view, self.position_starts[unit]
-        for start, _, sent, _, _ in places if places is not None else self.places(spans):
-            s0 = view.sentence_starts[sent] if view.sentence_starts else 0
-            i = bisect_left(starts, s0)  # the first mention at or after the sentence's start
-            if i < len(starts) and starts[i] <= min(s0 + 6, start):
-                return True
-        return False
+        def inside(b: numpy.ndarray, e: numpy.ndarray) -> numpy.ndarray:
+            if not found:
+                return numpy.zeros(len(b), dtype=bool)
+            k = numpy.searchsorted(v_start, b, "left")  # the first verb starting at or after b
+            kk = numpy.minimum(k, len(found) - 1)
+            return (k < len(found)) & (v_end_min[kk] <= e)
+
+        return inside
+
+    def _distinct_units(self):
+        """f(lo, hi) -> how many different units have a mention among mention_starts[lo:hi],
+        elementwise (a mention counts when the unit's previous mention lies before lo)."""
+        keys = [k for _, k in self.mention_starts]
+        last: dict = {}
+        previous = numpy.empty(len(keys), dtype=numpy.int64)
+        for j, k in enumerate(keys):
+            previous[j] = last.get(k, -1)
+            last[k] = j
+        size = len(keys)
+        if size <= DENSE_MENTIONS:
+            index = numpy.arange(size)
+            fresh = (previous[None, :] < index[:, None]) & (index[None, :] >= index[:, None])
+            table = numpy.zeros((size + 1, size + 1), dtype=numpy.int64)
+            table[:size, 1:] = numpy.cumsum(fresh, axis=1)
+
+            def distinct(lo: numpy.ndarray, hi: numpy.ndarray) -> numpy.ndarray:
+                return numpy.where(hi > lo, table[lo, hi], 0)
+
+            return distinct
+
+        def distinct_sparse(lo: numpy.ndarray, hi: numpy.ndarray) -> numpy.ndarray:
+            return numpy.array(
+                [
+                    int((previous[a:b] < a).sum()) if b > a else 0
+                    for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+                ],
+                dtype=numpy.int64,
+            )
+
+        return distinct_sparse

@@ -86,9 +86,10 @@ def subject_rows(doc: Doc) -> list[tuple[int, object, dict]]:
     for t in targets:
         per_sentence[t.sent_start] = per_sentence.get(t.sent_start, 0) + 1
     rows = []
-    for i, t in enumerate(targets):
+    batch = pairs.batch([(NodeType.TARGET, t.indicator, [(t.start, t.end)], None) for t in targets])
+    for i, (t, pair_rows) in enumerate(zip(targets, batch, strict=True)):
         own = figure_features(text, t, per_sentence[t.sent_start])
-        for unit, row in pairs.rows(NodeType.TARGET, t.indicator, [(t.start, t.end)]):
+        for unit, row in pair_rows:
             row.update(own)
             row["rule_subject"] = float(t.subject == unit)
             row["rule"] = row["rule_subject"]
@@ -120,7 +121,10 @@ class TargetSubjects(LinearComponent):
                 continue
             p_best, unit = best[i]
             if i in ruled and p_best - ruled[i] <= margin:
-                p_best, unit = ruled[i], t.subject  # the grammar's subject, unless another is clearly likelier
+                p_best, unit = (
+                    ruled[i],
+                    t.subject,
+                )  # the grammar's subject, unless another is clearly likelier
             if p_best > threshold:
                 t.subject, t.confidence = unit, p_best
                 kept.append(t)
