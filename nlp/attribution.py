@@ -20,7 +20,7 @@ from plankg.graph.model import OWNER_RELATION, EntityKey, NodeType, Relation
 from .dates import day_in
 from .facts import Link, text_of
 from .linear import LinearComponent
-from .pairs import UNITS, DocumentView, PairFeatures
+from .pairs import UNITS, DocumentView, PairFeatures, PairTable
 
 MODEL_FILE = "owners.json"
 OWNED = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.INDUSTRY, NodeType.EVENT)
@@ -28,26 +28,44 @@ RELATION_OF = {**OWNER_RELATION, NodeType.EVENT: Relation.HELD_EVENT}
 REPLACED = frozenset(RELATION_OF.values())
 
 
-def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
-    """(item, unit, features) for every owned entity of the document and every unit that may own it."""
+def owner_table(doc: Doc) -> tuple[list[EntityKey], PairTable]:
+    """Every owned entity of the document with every unit that may own it: the items, and one table
+    of pair features (its `items` index the first list)."""
     view = DocumentView.of(doc)
     rule = {(link.head, link.relation, link.tail) for link in doc._.relations or []}
-    features = {False: PairFeatures(view), True: PairFeatures(view, (*UNITS, NodeType.ORGANIZATION))}
     items = [key for key in view.entities if key.type in OWNED]
-    batches = {
-        event: features[event].batch(
+    where = {key: i for i, key in enumerate(items)}
+    parts = []
+    for event in (False, True):
+        keys = [key for key in items if (key.type == NodeType.EVENT) == event]
+        if not keys:
+            continue
+        kinds = (*UNITS, NodeType.ORGANIZATION) if event else UNITS
+        table = PairFeatures(view, kinds).table(
             [(key.type, key.name, [(m.start, m.end) for m in view.entities[key]], key) for key in keys]
         )
-        for event in (False, True)
-        if (keys := [key for key in items if (key.type == NodeType.EVENT) == event])
-    }
-    position = {event: iter(rows) for event, rows in batches.items()}
-    out = []
-    for key in items:  # in the document's order of entities, as before
-        for unit, row in next(position[key.type == NodeType.EVENT]):
-            row["rule"] = float((unit, RELATION_OF[key.type], key) in rule)
-            out.append((key, unit, row))
-    return out
+        table.items = [where[keys[i]] for i in table.items]
+        parts.append(table)
+    table = PairTable.concat(parts)
+    # back in the document's order of entities, units in theirs
+    order = sorted(range(len(table)), key=lambda r: table.items[r])
+    table = table.take(order)
+    table.add(
+        "rule",
+        [
+            float((unit, RELATION_OF[items[i].type], items[i]) in rule)
+            for i, unit in zip(table.items, table.units, strict=True)
+        ],
+    )
+    return items, table
+
+
+def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
+    """(item, unit, features) for every owned entity of the document and every unit that may own it."""
+    items, table = owner_table(doc)
+    return [
+        (items[i], unit, row) for i, unit, row in zip(table.items, table.units, table.rows(), strict=True)
+    ]
 
 
 def choose(
@@ -72,10 +90,10 @@ class OwnerAttribution(LinearComponent):
     def __call__(self, doc: Doc) -> Doc:
         if not self.active:
             return doc
-        rows = owner_rows(doc)
-        p = self.model.probabilities([r for _, _, r in rows])
+        items, table = owner_table(doc)
+        p = self.model.probabilities(table)
         chosen = choose(
-            [(item, unit, float(pi)) for (item, unit, _), pi in zip(rows, p, strict=True)],
+            [(items[i], unit, pi) for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True)],
             self.model.settings.get("first", 0.1),
             self.model.settings.get("more", 0.5),
         )

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy
 
@@ -29,12 +30,13 @@ class LogisticModel:
     settings: dict = field(default_factory=dict)  # decision thresholds and the like
 
     # -- features -------------------------------------------------------------------------------
-    def matrix(self, rows: Sequence[Mapping[str, float]]) -> numpy.ndarray:
-        """The design matrix of raw feature rows (before scaling)."""
-        return design(rows, self.features, self.logs, self.categories)
+    def matrix(self, rows: Sequence[Mapping[str, float]] | Columns) -> numpy.ndarray:
+        """The design matrix (before scaling) of feature rows, or of a table of feature columns."""
+        raw = rows.raw(self.features) if isinstance(rows, Columns) else raw_matrix(rows, self.features)
+        return transform(raw, self.features, self.logs, self.categories)
 
-    def probabilities(self, rows: Sequence[Mapping[str, float]]) -> numpy.ndarray:
-        if not rows:
+    def probabilities(self, rows: Sequence[Mapping[str, float]] | Columns) -> numpy.ndarray:
+        if not len(rows):
             return numpy.zeros(0)
         x = (self.matrix(rows) - numpy.asarray(self.mean)) / numpy.asarray(self.scale)
         z = x @ numpy.asarray(self.coef) + self.intercept
@@ -62,6 +64,23 @@ class LogisticModel:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
 
+@runtime_checkable
+class Columns(Protocol):
+    """Features kept as columns (nlp/pairs.py PairTable): what `raw` gives for a list of names."""
+
+    def __len__(self) -> int: ...
+
+    def raw(self, features: list[str]) -> numpy.ndarray: ...
+
+
+def raw_matrix(rows: Sequence[Mapping[str, float]], features: list[str]) -> numpy.ndarray:
+    """Feature rows (dicts; a missing feature is 0) as a matrix, one column per feature."""
+    zeros = (0.0,) * len(features)
+    return numpy.array([tuple(map(r.get, features, zeros)) for r in rows], dtype=float).reshape(
+        len(rows), len(features)
+    )
+
+
 def design(
     rows: Sequence[Mapping[str, float]],
     features: list[str],
@@ -69,10 +88,14 @@ def design(
     categories: dict[str, list[float]],
 ) -> numpy.ndarray:
     """Raw rows -> columns: every feature (log1p for counts and distances), then one-hot columns."""
-    zeros = (0.0,) * len(features)
-    raw = numpy.array([tuple(map(r.get, features, zeros)) for r in rows], dtype=float).reshape(
-        len(rows), len(features)
-    )
+    return transform(raw_matrix(rows, features), features, logs, categories)
+
+
+def transform(
+    raw: numpy.ndarray, features: list[str], logs: list[str], categories: dict[str, list[float]]
+) -> numpy.ndarray:
+    """log1p for counts and distances, then one one-hot column per category value seen in training."""
+    raw = numpy.array(raw, dtype=float)
     for j, f in enumerate(features):
         if f in logs:
             raw[:, j] = numpy.log1p(numpy.clip(raw[:, j], 0, 5000))

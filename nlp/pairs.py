@@ -129,6 +129,56 @@ class DocumentView:
         return {k: ms for k, ms in self.entities.items() if k.type in kinds}
 
 
+@dataclass
+class PairTable:
+    """Pair features as columns, one value per pair: pair r is (items[r] — the index of its item —,
+    units[r]). The decision layers score it as a matrix; `rows()` gives the same as dicts (training)."""
+
+    items: list[int]
+    units: list[EntityKey]
+    columns: dict[str, numpy.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def add(self, name: str, values) -> None:
+        self.columns[name] = numpy.broadcast_to(numpy.asarray(values, dtype=float), (len(self),)).copy()
+
+    def raw(self, features: list[str]) -> numpy.ndarray:
+        """The columns of `features`, in order (a missing one is zeros)."""
+        zeros = numpy.zeros(len(self))
+        return (
+            numpy.column_stack([self.columns.get(f, zeros) for f in features]) if features else zeros[:, None]
+        )
+
+    def take(self, order: list[int]) -> PairTable:
+        """The pairs in this order."""
+        index = numpy.asarray(order, dtype=numpy.int64)
+        return PairTable(
+            [self.items[r] for r in order],
+            [self.units[r] for r in order],
+            {name: values[index] for name, values in self.columns.items()},
+        )
+
+    @staticmethod
+    def concat(tables: list[PairTable]) -> PairTable:
+        if not tables:
+            return PairTable([], [], {})
+        names = list(tables[0].columns)
+        return PairTable(
+            [i for t in tables for i in t.items],
+            [u for t in tables for u in t.units],
+            {name: numpy.concatenate([t.columns[name] for t in tables]) for name in names},
+        )
+
+    def rows(self) -> list[dict]:
+        names = list(self.columns)
+        return [
+            dict(zip(names, values, strict=True))
+            for values in zip(*(self.columns[n].tolist() for n in names), strict=True)
+        ]
+
+
 class PairFeatures:
     """Rows of pair features for the items of one document."""
 
@@ -179,21 +229,21 @@ class PairFeatures:
         spans: list[tuple[int, int]],
         exclude: EntityKey | None = None,
     ) -> list[tuple[EntityKey, dict]]:
-        """The rows of one item with every unit (see `batch`)."""
-        return self.batch([(item_type, item_name, spans, exclude)])[0]
+        """The rows of one item with every unit, as dicts (see `table`)."""
+        table = self.table([(item_type, item_name, spans, exclude)])
+        return list(zip(table.units, table.rows(), strict=True))
 
-    def batch(
-        self, items: list[tuple[NodeType, str, list[tuple[int, int]], EntityKey | None]]
-    ) -> list[list[tuple[EntityKey, dict]]]:
-        """The rows of many items (type, name, spans, the unit to leave out), each with every unit,
-        and how the units rank among each other for it: which is nearest before the item, nearest
-        after it, and nearest within its sentence.
+    def table(self, items: list[tuple[NodeType, str, list[tuple[int, int]], EntityKey | None]]) -> PairTable:
+        """The pairs of many items (type, name, spans, the unit to leave out) with every unit, item by
+        item in the order given, units in document order; with how the units rank among each other
+        for an item: which is nearest before it, nearest after it, and nearest within its sentence.
 
         The position features are computed for all spans of all items at once, one unit at a time
-        (numpy over the spans), then reduced per item: a document's items times its units would
-        otherwise be that many Python loops."""
-        if not items:
-            return []
+        (numpy over the spans), reduced per item, and kept as columns: a document's items times its
+        units would otherwise be that many Python loops and dicts."""
+        units = list(self.units)
+        if not items or not units:
+            return PairTable([], [], {name: numpy.zeros(0) for name in FEATURES if name != "rule"})
         view = self.view
         lengths = [len(spans) for _, _, spans, _ in items]
         offsets = numpy.cumsum([0, *lengths[:-1]])  # where each item's spans start
@@ -243,44 +293,83 @@ class PairFeatures:
                 ("focus", numpy.array([f == unit for f in p_focus], dtype=numpy.int64), numpy.add),
                 ("opens", (k < count) & (u_start[kk] <= opens_limit), numpy.maximum),
             ):
-                reduced[name] = how.reduceat(values.astype(numpy.int64), offsets).tolist()
+                reduced[name] = how.reduceat(values.astype(numpy.int64), offsets)
             per_unit[unit] = reduced
-        out = []
-        for n, (item_type, item_name, spans, exclude) in enumerate(items):
-            rows = []
-            for unit, r in per_unit.items():
-                if unit == exclude:
-                    continue
-                forms = self.forms[unit]
-                focus_hits = r["focus"][n]
-                f = {"item_type": TYPE_NUMBER[item_type], **self.unit_row(unit)}
-                f["unit_in_name"] = float(any(x in item_name for x in forms))
-                f["unit_starts_name"] = float(any(item_name.startswith(x) for x in forms))
-                f.update(
-                    before=min(r["before"][n], FAR),
-                    after=min(r["after"][n], FAR),
-                    same_sentence=float(r["same_sentence"][n]),
-                    same_paragraph=float(r["same_paragraph"][n]),
-                    adjacent=float(r["adjacent"][n]),
-                    focus_share=focus_hits / max(1, len(spans)),
-                    focus_any=float(focus_hits > 0),
-                    sentence_gap=min(r["sentence_gap"][n], 1000),
-                    convening=float(r["convening"][n]),
-                    between=min(r["between"][n], 99),
-                    item_count=len(spans),
-                    item_first=min(x for x, _ in spans) / self.n,
+        return self._columns(items, units, per_unit)
+
+    def _columns(self, items, units: list[EntityKey], per_unit: dict) -> PairTable:
+        """Matrices (items x units) of every feature, flattened item by item without the left-out pairs."""
+        n_items, n_units = len(items), len(units)
+        position = {u: j for j, u in enumerate(units)}
+
+        def matrix(name: str) -> numpy.ndarray:
+            return numpy.array([per_unit[u][name] for u in units], dtype=float).T
+
+        excluded = numpy.zeros((n_items, n_units), dtype=bool)
+        for i, (_, _, _, exclude) in enumerate(items):
+            if exclude in position:
+                excluded[i, position[exclude]] = True
+        keep = ~excluded.ravel()
+        spans_of = numpy.array([len(spans) for _, _, spans, _ in items], dtype=float)[:, None]
+        before = numpy.minimum(matrix("before"), FAR)
+        after = numpy.minimum(matrix("after"), FAR)
+        same_sentence = matrix("same_sentence")
+        focus = matrix("focus")
+        cols = {
+            "item_type": numpy.repeat([[float(TYPE_NUMBER[t])] for t, _, _, _ in items], n_units, axis=1),
+        }
+        unit_rows = [self.unit_row(u) for u in units]
+        for name in unit_rows[0]:
+            cols[name] = numpy.tile([float(r[name]) for r in unit_rows], (n_items, 1))
+        names = [name for _, name, _, _ in items]
+        in_name = numpy.zeros((n_items, n_units))
+        starts_name = numpy.zeros((n_items, n_units))
+        for j, u in enumerate(units):
+            for form in self.forms[u]:
+                in_name[:, j] = numpy.maximum(in_name[:, j], [form in name for name in names])
+                starts_name[:, j] = numpy.maximum(
+                    starts_name[:, j], [name.startswith(form) for name in names]
                 )
-                f["opens_sentence"] = float(r["opens"][n])
-                rows.append((unit, f))
-            for key, rank in (("before", "before_rank"), ("after", "after_rank")):
-                for r, (_, row) in enumerate(sorted(rows, key=lambda ur: (ur[1][key], ur[0]))):
-                    row[rank] = r
-            in_sentence = [(row["before"], u) for u, row in rows if row["same_sentence"]]
-            nearest = min(in_sentence)[1] if in_sentence else None
-            for u, row in rows:
-                row["nearest_in_sentence"] = float(u == nearest)
-            out.append(rows)
-        return out
+        cols["unit_in_name"], cols["unit_starts_name"] = in_name, starts_name
+        cols.update(
+            before=before,
+            after=after,
+            same_sentence=same_sentence,
+            same_paragraph=matrix("same_paragraph"),
+            adjacent=matrix("adjacent"),
+            focus_share=focus / numpy.maximum(1.0, spans_of),
+            focus_any=(focus > 0).astype(float),
+            sentence_gap=numpy.minimum(matrix("sentence_gap"), 1000),
+            convening=matrix("convening"),
+            between=numpy.minimum(matrix("between"), 99),
+            item_count=numpy.repeat(spans_of, n_units, axis=1),
+            item_first=numpy.repeat(
+                [[min(a for a, _ in spans) / self.n] for _, _, spans, _ in items], n_units, axis=1
+            ),
+            opens_sentence=matrix("opens"),
+        )
+        # ranks among the units of each item, ties by unit key; a left-out unit ranks last
+        key_rank = numpy.empty(n_units)
+        key_rank[sorted(range(n_units), key=units.__getitem__)] = numpy.arange(n_units)
+        tie = numpy.broadcast_to(key_rank, (n_items, n_units))
+        steps = numpy.broadcast_to(numpy.arange(n_units, dtype=float), (n_items, n_units))
+        for name, values in (("before_rank", before), ("after_rank", after)):
+            order = numpy.lexsort((tie, numpy.where(excluded, FAR + 1, values)), axis=-1)
+            ranks = numpy.empty((n_items, n_units))
+            numpy.put_along_axis(ranks, order, steps, axis=-1)
+            cols[name] = ranks
+        candidate = (same_sentence > 0) & ~excluded
+        order = numpy.lexsort((tie, numpy.where(candidate, before, numpy.inf)), axis=-1)[:, :1]
+        nearest = numpy.zeros((n_items, n_units))
+        numpy.put_along_axis(nearest, order, 1.0, axis=-1)
+        cols["nearest_in_sentence"] = nearest * candidate.any(axis=1, keepdims=True)
+        item_of = numpy.repeat(numpy.arange(n_items), n_units)[keep]
+        unit_of = numpy.tile(numpy.arange(n_units), n_items)[keep]
+        return PairTable(
+            item_of.tolist(),
+            [units[j] for j in unit_of.tolist()],
+            {name: values.ravel()[keep] for name, values in cols.items()},
+        )
 
     def unit_row(self, unit: EntityKey) -> dict:
         """The features of a unit alone (the same for every item)."""
@@ -365,13 +454,19 @@ class PairFeatures:
 
             return distinct
 
-        def distinct_sparse(lo: numpy.ndarray, hi: numpy.ndarray) -> numpy.ndarray:
-            return numpy.array(
-                [
-                    int((previous[a:b] < a).sum()) if b > a else 0
-                    for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
-                ],
-                dtype=numpy.int64,
-            )
+        def distinct_grouped(lo: numpy.ndarray, hi: numpy.ndarray) -> numpy.ndarray:
+            # many mentions: one running count per distinct window start instead of a full table
+            out = numpy.zeros(len(lo), dtype=numpy.int64)
+            wanted = numpy.flatnonzero(hi > lo)
+            if not len(wanted):
+                return out
+            order = wanted[numpy.argsort(lo[wanted], kind="stable")]
+            starts = lo[order]
+            cuts = numpy.flatnonzero(numpy.diff(starts)) + 1
+            for group in numpy.split(order, cuts):
+                a = int(lo[group[0]])
+                running = numpy.cumsum(previous[a:] < a)
+                out[group] = running[hi[group] - a - 1]
+            return out
 
-        return distinct_sparse
+        return distinct_grouped

@@ -209,10 +209,20 @@ class LearnedRecognizer(KnowledgeComponent):
     "plankg_recognizer",
     assigns=["doc._.mentions"],
     requires=["doc._.mentions"],
-    default_config={"enabled": True, "use_candidates": True, "keep_candidates": False, "keep_threshold": 0.05},
+    default_config={
+        "enabled": True,
+        "use_candidates": True,
+        "keep_candidates": False,
+        "keep_threshold": 0.05,
+    },
 )
 def make_recognizer(
-    nlp: Language, name: str, enabled: bool, use_candidates: bool, keep_candidates: bool, keep_threshold: float
+    nlp: Language,
+    name: str,
+    enabled: bool,
+    use_candidates: bool,
+    keep_candidates: bool,
+    keep_threshold: float,
 ) -> LearnedRecognizer:
     """enabled: false leaves the rule candidates as they are (the rules-only pipeline); use_candidates:
     false reads no rule candidates (for a CRF trained without them: the ablation of README "Quality");

@@ -107,9 +107,14 @@ class RelationLinker(KnowledgeComponent):
             prev = districts[i - 1] if i else None
             if div is None:
                 # a village (not in the gazetteer) written right after its town or county
-                if prev is not None and m.start - prev.end <= 1 and prev.attrs.get("level") in (
-                    Level.COUNTY,
-                    Level.TOWN,
+                if (
+                    prev is not None
+                    and m.start - prev.end <= 1
+                    and prev.attrs.get("level")
+                    in (
+                        Level.COUNTY,
+                        Level.TOWN,
+                    )
                 ):
                     key = (m.canonical, prev.canonical)
                     if key not in seen and m.canonical != prev.canonical:

@@ -24,7 +24,7 @@ from plankg.graph.quantity import split_scale
 
 from .facts import TargetFact, text_of
 from .linear import LinearComponent
-from .pairs import CATEGORIES, FEATURES, LOGS, DocumentView, PairFeatures
+from .pairs import CATEGORIES, FEATURES, LOGS, DocumentView, PairFeatures, PairTable
 
 MODEL_FILE = "subjects.json"
 SUBJECTS = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)
@@ -76,25 +76,32 @@ def figure_features(text: str, t: TargetFact, sentence_figures: int) -> dict:
     }
 
 
-def subject_rows(doc: Doc) -> list[tuple[int, object, dict]]:
-    """(index of the target in doc._.targets, subject key, features) for every figure and subject."""
+def subject_table(doc: Doc) -> PairTable:
+    """Every figure of the document (its index in doc._.targets) with every possible subject: the pair
+    features and the figure's own."""
     text = text_of(doc)
     view = DocumentView.of(doc)
-    pairs = PairFeatures(view, SUBJECTS)
     targets = doc._.targets or []
+    table = PairFeatures(view, SUBJECTS).table(
+        [(NodeType.TARGET, t.indicator, [(t.start, t.end)], None) for t in targets]
+    )
     per_sentence: dict[int, int] = {}
     for t in targets:
         per_sentence[t.sent_start] = per_sentence.get(t.sent_start, 0) + 1
-    rows = []
-    batch = pairs.batch([(NodeType.TARGET, t.indicator, [(t.start, t.end)], None) for t in targets])
-    for i, (t, pair_rows) in enumerate(zip(targets, batch, strict=True)):
-        own = figure_features(text, t, per_sentence[t.sent_start])
-        for unit, row in pair_rows:
-            row.update(own)
-            row["rule_subject"] = float(t.subject == unit)
-            row["rule"] = row["rule_subject"]
-            rows.append((i, unit, row))
-    return rows
+    own = [figure_features(text, t, per_sentence[t.sent_start]) for t in targets]
+    for name in FIGURE_FEATURES:
+        if name != "rule_subject":
+            table.add(name, [float(own[i][name]) for i in table.items])
+    ruled = [float(targets[i].subject == unit) for i, unit in zip(table.items, table.units, strict=True)]
+    table.add("rule_subject", ruled)
+    table.add("rule", ruled)
+    return table
+
+
+def subject_rows(doc: Doc) -> list[tuple[int, object, dict]]:
+    """(index of the target in doc._.targets, subject key, features) for every figure and subject."""
+    table = subject_table(doc)
+    return list(zip(table.items, table.units, table.rows(), strict=True))
 
 
 class TargetSubjects(LinearComponent):
@@ -104,11 +111,11 @@ class TargetSubjects(LinearComponent):
         if not self.active:
             return doc
         targets = doc._.targets or []
-        rows = subject_rows(doc)
-        p = self.model.probabilities([r for _, _, r in rows])
+        table = subject_table(doc)
+        p = self.model.probabilities(table)
         best: dict[int, tuple[float, object]] = {}
         ruled: dict[int, float] = {}  # the probability of the grammar's own subject
-        for (i, unit, _), pi in zip(rows, p, strict=True):
+        for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True):
             if i not in best or pi > best[i][0]:
                 best[i] = (float(pi), unit)
             if targets[i].subject == unit:

@@ -202,3 +202,36 @@ def test_a_village_written_after_its_town_is_part_of_it(shipped: Language) -> No
     doc = shipped("临安区於潜镇光明村今年新建茶叶加工厂,全村茶园面积达到3000亩。")
     part_of = {(r.head.name, r.tail.name) for r in doc._.relations if r.relation == Relation.PART_OF}
     assert {("光明村", "於潜镇"), ("於潜镇", "临安区")} <= part_of
+
+
+def test_units_between_two_places_are_counted_alike_by_table_and_by_groups(monkeypatch) -> None:
+    """Short documents count distinct units in a window from one table, long ones per window start;
+    both agree with counting by hand."""
+    import random
+
+    from plankg.nlp import pairs
+
+    rng = random.Random(7)
+    for size in (0, 1, 6, 80, 300):
+        features = pairs.PairFeatures.__new__(pairs.PairFeatures)
+        features.mention_starts = sorted((rng.randrange(2000), rng.choice("ABCDEFGH")) for _ in range(size))
+        lo = numpy.array([rng.randrange(size + 1) for _ in range(200)])
+        hi = numpy.array([rng.randrange(size + 1) for _ in range(200)])
+        by_hand = [len({k for _, k in features.mention_starts[a:b]}) for a, b in zip(lo, hi, strict=True)]
+        assert features._distinct_units()(lo, hi).tolist() == by_hand
+        monkeypatch.setattr(pairs, "DENSE_MENTIONS", -1)
+        assert features._distinct_units()(lo, hi).tolist() == by_hand
+        monkeypatch.undo()
+
+
+def test_pair_features_rank_the_units_of_each_item(analyse) -> None:
+    """For 天河区's project, 天河区 stands right before it: nearest before, in the same sentence."""
+    from plankg.nlp.attribution import owner_rows
+
+    doc = analyse("广州市召开推进会。天河区将加快建设天河智慧城产业园,番禺区推进广州南站商务区建设。")
+    rows = {(item.name, unit.name): row for item, unit, row in owner_rows(doc)}
+    park = [name for name, _ in rows if name.endswith("产业园")][0]
+    near, far = rows[(park, "天河区")], rows[(park, "广州市")]
+    assert near["before_rank"] == 0 and near["nearest_in_sentence"] == 1.0 and near["same_sentence"] == 1.0
+    assert far["before_rank"] > 0 and far["nearest_in_sentence"] == 0.0 and far["same_sentence"] == 0.0
+    assert (park, park) not in rows  # an item is not its own owner
