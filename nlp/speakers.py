@@ -14,7 +14,9 @@ threshold become spoke_at links, replacing the rule linker's.
 from __future__ import annotations
 
 import re
+import shutil
 from bisect import bisect_left, bisect_right
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -74,8 +76,12 @@ SPEAKER_LOGS = [
 ]
 
 
-def cue_words() -> dict[str, str]:
-    return {word: kind for word, kind in read_table(DATA_DIR / "speaker_cues.tsv")}
+CUES_FILE = "speaker_cues.tsv"
+
+
+def cue_words(folder: Path = DATA_DIR) -> dict[str, str]:
+    """The cue words of `folder` (default: the shipped nlp/data) and their kinds."""
+    return {word: kind for word, kind in read_table(Path(folder) / CUES_FILE)}
 
 
 class SpeakerRows:
@@ -238,7 +244,20 @@ class Speakers(LinearComponent):
 
     def __init__(self, name: str, enabled: bool) -> None:
         super().__init__(name, enabled)
-        self.cues = cue_words()
+        self.cues_from = DATA_DIR  # the folder whose cue words this component reads
+        self.cues = cue_words(self.cues_from)
+
+    def to_disk(self, path: str | Path, *, exclude=()) -> None:
+        """The model and the cue words it was trained with (a saved pipeline keeps its own)."""
+        super().to_disk(path, exclude=exclude)
+        if (self.cues_from / CUES_FILE).resolve() != (Path(path) / CUES_FILE).resolve():
+            shutil.copyfile(self.cues_from / CUES_FILE, Path(path) / CUES_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude=()):
+        super().from_disk(path, exclude=exclude)
+        self.cues_from = Path(path) if (Path(path) / CUES_FILE).exists() else DATA_DIR
+        self.cues = cue_words(self.cues_from)
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.active:

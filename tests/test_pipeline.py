@@ -71,3 +71,18 @@ def test_a_rebuilt_pipeline_gives_the_shipped_facts(tmp_path: Path, fixture_text
         assert any(m.source == "learned" or m.confidence < 1 for m in nlp(text)._.mentions)  # the CRF decided
     for part in ("tokenizer/pkuseg_model/weights.npz", "tokenizer/pkuseg_processors"):
         assert (tmp_path / "rebuilt" / part).read_bytes() == (PIPELINE_DIR / part).read_bytes()
+
+
+def test_the_speaker_layer_keeps_the_cue_words_it_was_trained_with(tmp_path: Path) -> None:
+    """Its cue file travels with the pipeline: a saved copy reads its own, not the installed one."""
+    import spacy
+
+    from plankg.nlp.speakers import CUES_FILE
+
+    shipped = (PIPELINE_DIR / "plankg_speakers" / CUES_FILE).read_text(encoding="utf-8")
+    assert shipped == (DATA_DIR / CUES_FILE).read_text(encoding="utf-8"), "plankg_speakers cues are stale"
+    nlp = spacy.load(PIPELINE_DIR)
+    nlp.to_disk(tmp_path / "copy")
+    saved = tmp_path / "copy" / "plankg_speakers" / CUES_FILE
+    saved.write_text("讲话\tspeak\n", encoding="utf-8")
+    assert spacy.load(tmp_path / "copy").get_pipe("plankg_speakers").cues == {"讲话": "speak"}
