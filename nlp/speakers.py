@@ -93,6 +93,7 @@ class SpeakerRows:
         self.sent_starts = [s.start_char for s in doc.sents]
         self.sent_ends = [s.end_char for s in doc.sents]
         self.sections = [(s.start, s.end) for s in doc._.sections or []]
+        self._sections: dict[int, int] = {}
         mentions = doc._.mentions or []
         self.by_key: dict[EntityKey, list[Mention]] = {}
         for m in mentions:
@@ -125,7 +126,14 @@ class SpeakerRows:
         return max(0, bisect_right(self.sent_starts, pos) - 1)
 
     def section(self, pos: int) -> int:
-        return next((i for i, (a, b) in enumerate(self.sections) if a <= pos < b), -1)
+        """The index of the first section holding `pos` (-1: none); asked for the same mentions by
+        every pair, so remembered."""
+        found = self._sections.get(pos)
+        if found is None:
+            found = self._sections[pos] = next(
+                (i for i, (a, b) in enumerate(self.sections) if a <= pos < b), -1
+            )
+        return found
 
     def reach(self, m: Mention, end: int) -> int:
         """Where the words about this official stop: at the next official's name, unless the two
