@@ -75,6 +75,7 @@ class LearnedRecognizer(KnowledgeComponent):
         self.model: bytes | None = None
         self.calibration: list[list[float]] = []
         self._tagger = None
+        self._steps: tuple | None = None  # the calibration as arrays (see calibrated)
 
     # -- knowledge and weights ------------------------------------------------------------
     def prepare(self, lexicon: Lexicon) -> None:
@@ -113,8 +114,11 @@ class LearnedRecognizer(KnowledgeComponent):
         cross-fitted training articles); the raw value without a calibration."""
         if not self.calibration:
             return raw
-        xs, ys = zip(*self.calibration, strict=True)
-        return float(numpy.interp(raw, xs, ys))
+        steps = self._steps
+        if steps is None or steps[0] is not self.calibration:  # the steps as arrays, once per calibration
+            xs, ys = zip(*self.calibration, strict=True)
+            steps = self._steps = (self.calibration, numpy.asarray(xs), numpy.asarray(ys))
+        return float(numpy.interp(raw, steps[1], steps[2]))
 
     def tagger(self):
         """The crfsuite tagger, opened from the model bytes (once per process)."""
