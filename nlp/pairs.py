@@ -6,7 +6,7 @@ article: the unit written right before the name (天河区珠江新城), the uni
 (南安市综合…项目), the subject of the sentence or paragraph (the context component's focus),
 the article's main subject (named first, most often, in the title), a zone with its own
 党工委/管委会, how far apart the two stand, and how many other units stand between them.
-One row of numbers per (item, unit) pair; nlp/linear.py turns rows into probabilities.
+One row of numbers per (item, unit) pair, kept as columns of a PairTable; nlp/linear.py turns them into probabilities.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ class PairTable:
 
 
 class PairFeatures:
-    """Rows of pair features for the items of one document."""
+    """The pair features of the items of one document (`table`)."""
 
     def __init__(self, view: DocumentView, kinds: tuple[NodeType, ...] = UNITS) -> None:
         self.view = view
@@ -197,12 +197,10 @@ class PairFeatures:
             k: any(OWN_BODY_AFTER.match(view.text, m.end) for m in ms) for k, ms in self.units.items()
         }
         self.positions = {k: sorted((m.start, m.end) for m in ms) for k, ms in self.units.items()}
-        self.position_starts = {k: [a for a, _ in p] for k, p in self.positions.items()}
         # every unit mention by where it starts: how many other units stand between two places
         self.mention_starts = sorted((a, k) for k, p in self.positions.items() for a, _ in p)
         self.mention_start_at = [a for a, _ in self.mention_starts]
         self._unit_rows: dict[EntityKey, dict] = {}
-        self._arrays: dict[EntityKey, tuple] = {}
         self.forms = {  # the unit's names of two characters or more, as its mentions write them
             k: [s for s in {k.name, *(m.text for m in ms)} if len(s) >= 2] for k, ms in self.units.items()
         }
@@ -221,17 +219,6 @@ class PairFeatures:
                 sum(index.is_inside(d2, d) for d2 in others),
                 sum(index.is_inside(d, d2) for d2 in others),
             )
-
-    def rows(
-        self,
-        item_type: NodeType,
-        item_name: str,
-        spans: list[tuple[int, int]],
-        exclude: EntityKey | None = None,
-    ) -> list[tuple[EntityKey, dict]]:
-        """The rows of one item with every unit, as dicts (see `table`)."""
-        table = self.table([(item_type, item_name, spans, exclude)])
-        return list(zip(table.units, table.rows(), strict=True))
 
     def table(self, items: list[tuple[NodeType, str, list[tuple[int, int]], EntityKey | None]]) -> PairTable:
         """The pairs of many items (type, name, spans, the unit to leave out) with every unit, item by
@@ -399,19 +386,13 @@ class PairFeatures:
 
     def _unit_arrays(self, unit: EntityKey) -> tuple[numpy.ndarray, ...]:
         """A unit's mentions (start, end, sentence, paragraph), by start."""
-        cached = self._arrays.get(unit)
-        if cached is None:
-            view = self.view
-            positions = self.positions[unit]
-            starts = numpy.array([a for a, _ in positions], dtype=numpy.int64)
-            cached = (
-                starts,
-                numpy.array([b for _, b in positions], dtype=numpy.int64),
-                numpy.array([view.sentence(a) for a, _ in positions], dtype=numpy.int64),
-                numpy.array([view.paragraph(a) for a, _ in positions], dtype=numpy.int64),
-            )
-            self._arrays[unit] = cached
-        return cached
+        view, positions = self.view, self.positions[unit]
+        return (
+            numpy.array([a for a, _ in positions], dtype=numpy.int64),
+            numpy.array([b for _, b in positions], dtype=numpy.int64),
+            numpy.array([view.sentence(a) for a, _ in positions], dtype=numpy.int64),
+            numpy.array([view.paragraph(a) for a, _ in positions], dtype=numpy.int64),
+        )
 
     def _convening_at(self):
         """f(b, e) -> whether a convening verb (召开 ...) stands wholly inside text[b:e], elementwise."""

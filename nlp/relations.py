@@ -97,8 +97,9 @@ class RelationLinker(KnowledgeComponent):
 
     # -- part_of ----------------------------------------------------------------------
     def part_of(self, doc: Doc, districts: list[Mention], sentence_of, focus) -> list[Link]:
-        """A division placed inside another: adjacent (广州天河区), a town in its county, or a unit
-        the text is about (a section's or sentence's subject) inside a division it also names."""
+        """A division placed inside another: adjacent (广州天河区), a town in its county, a unit the
+        text is about (a section's or sentence's subject) inside a division it also names, or a
+        village (not in the gazetteer) written right after its town or county (某镇某村)."""
         out, seen = [], set()
         subjects = {key[1] for key in focus.values() if key}
         by_code = {m.attrs["code"]: m for m in districts if m.attrs.get("code")}
@@ -107,35 +108,34 @@ class RelationLinker(KnowledgeComponent):
             prev = districts[i - 1] if i else None
             if div is None:
                 # a village (not in the gazetteer) written right after its town or county
-                if (
+                parent = prev
+                placed = (
                     prev is not None
                     and m.start - prev.end <= 1
-                    and prev.attrs.get("level")
-                    in (
-                        Level.COUNTY,
-                        Level.TOWN,
-                    )
-                ):
-                    key = (m.canonical, prev.canonical)
-                    if key not in seen and m.canonical != prev.canonical:
-                        seen.add(key)
-                        sent = sentence_of(m.start)
-                        out.append(Link(m.key, Relation.PART_OF, prev.key, sent.start_char, sent.end_char))
+                    and prev.attrs.get("level") in (Level.COUNTY, Level.TOWN)
+                    and m.canonical != prev.canonical
+                )
+            else:
+                ancestors = [a for a in self.index.ancestors(div) if a.code in by_code]
+                if not ancestors:
+                    continue
+                parent = by_code[ancestors[0].code]
+                adjacent = (
+                    prev is not None
+                    and prev.attrs.get("code") == parent.attrs.get("code")
+                    and m.start - prev.end <= 1
+                )
+                direct_town = div.level == Level.TOWN and div.parent == ancestors[0].code
+                placed = (
+                    adjacent
+                    or direct_town
+                    or m.canonical in subjects
+                    and div.level in (Level.COUNTY, Level.TOWN)
+                )
+            if not placed:
                 continue
-            ancestors = [a for a in self.index.ancestors(div) if a.code in by_code]
-            if not ancestors:
-                continue
-            parent = by_code[ancestors[0].code]
-            adjacent = (
-                prev is not None
-                and prev.attrs.get("code") == parent.attrs.get("code")
-                and m.start - prev.end <= 1
-            )
-            direct_town = div.level == Level.TOWN and div.parent == ancestors[0].code
             key = (m.canonical, parent.canonical)
-            if (
-                adjacent or direct_town or m.canonical in subjects and div.level in (Level.COUNTY, Level.TOWN)
-            ) and key not in seen:
+            if key not in seen:
                 seen.add(key)
                 sent = sentence_of(m.start)
                 out.append(Link(m.key, Relation.PART_OF, parent.key, sent.start_char, sent.end_char))

@@ -94,13 +94,16 @@ class SpeakerRows:
         self.sent_ends = [s.end_char for s in doc.sents]
         self.sections = [(s.start, s.end) for s in doc._.sections or []]
         self._sections: dict[int, int] = {}
-        mentions = doc._.mentions or []
-        self.by_key: dict[EntityKey, list[Mention]] = {}
-        for m in mentions:
+        by_key: dict[EntityKey, list[Mention]] = {}
+        for m in doc._.mentions or []:
             if m.label in (NodeType.OFFICIAL, NodeType.EVENT):
-                self.by_key.setdefault(m.key, []).append(m)
-        self.events = {k: ms for k, ms in self.by_key.items() if k.type == NodeType.EVENT}
-        self.officials = {k: ms for k, ms in self.by_key.items() if k.type == NodeType.OFFICIAL}
+                by_key.setdefault(m.key, []).append(m)
+        self.events = {k: ms for k, ms in by_key.items() if k.type == NodeType.EVENT}
+        self.officials = {k: ms for k, ms in by_key.items() if k.type == NodeType.OFFICIAL}
+        # the rule linker's choice, one feature among the others
+        self.rule = {
+            (link.head, link.tail) for link in doc._.relations or [] if link.relation == Relation.SPOKE_AT
+        }
         self.event_starts = sorted((m.start, k) for k, ms in self.events.items() for m in ms)
         self.event_at = [a for a, _ in self.event_starts]
         spans = sorted((m.start, m.end) for ms in self.officials.values() for m in ms)
@@ -179,12 +182,13 @@ class SpeakerRows:
             "sentence": sent,
         }
 
-    def rows(self, rule: set[tuple[EntityKey, EntityKey]]) -> list[tuple[EntityKey, EntityKey, dict]]:
+    def rows(self) -> list[tuple[EntityKey, EntityKey, dict]]:
+        """(official, meeting, features) for every pair of the document."""
         out = []
         for o, oms in self.officials.items():
             cues = self.official_cues[o]
             for e, ems in self.events.items():
-                out.append((o, e, self.row(o, oms, cues, e, ems, (o, e) in rule)))
+                out.append((o, e, self.row(o, oms, cues, e, ems, (o, e) in self.rule)))
         return out
 
     def row(self, o, oms: list[Mention], cues: list[dict], e, ems: list[Mention], rule: bool) -> dict:
@@ -242,9 +246,8 @@ class SpeakerRows:
 
 
 def speaker_rows(doc: Doc, cues: dict[str, str] | None = None) -> list[tuple[EntityKey, EntityKey, dict]]:
-    """(official, meeting, features) for every pair of the document; `rule`: the rule linker's choice."""
-    rule = {(link.head, link.tail) for link in doc._.relations or [] if link.relation == Relation.SPOKE_AT}
-    return SpeakerRows(doc, cues if cues is not None else cue_words()).rows(rule)
+    """(official, meeting, features) for every pair of the document."""
+    return SpeakerRows(doc, cues if cues is not None else cue_words()).rows()
 
 
 class Speakers(LinearComponent):
@@ -270,11 +273,8 @@ class Speakers(LinearComponent):
     def __call__(self, doc: Doc) -> Doc:
         if not self.active:
             return doc
-        rule = {
-            (link.head, link.tail) for link in doc._.relations or [] if link.relation == Relation.SPOKE_AT
-        }
         view = SpeakerRows(doc, self.cues)
-        rows = view.rows(rule)
+        rows = view.rows()
         p = self.model.probabilities([r for _, _, r in rows])
         threshold = self.model.settings.get("threshold", 0.5)
         links = [

@@ -77,7 +77,8 @@ def train_crf(examples: list[tuple[list[list[str]], list[str]]]) -> bytes:
     import pycrfsuite
 
     if not any(any(y != "O" for y in labels) for _, labels in examples):
-        raise ValueError("no gold names to learn from")  # crfsuite would write a model that crashes its tagger
+        # crfsuite would write a model that crashes its tagger
+        raise ValueError("no gold names to learn from")
     trainer = pycrfsuite.Trainer(verbose=False)
     for x, y in examples:
         trainer.append(x, y)
@@ -138,13 +139,13 @@ def speaker_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, l
     for gold, doc in pairs:
         names = GoldNames(gold)
         texts = mention_texts(doc)
-        spoke = [(h, t) for h, r, t in names.relations if r == "spoke_at"]
+        spoke = [(h, names.forms("Event", t)) for h, r, t in names.relations if r == "spoke_at"]
         for official, event, row in speakers.speaker_rows(doc, cues):
             g_official = names.entity("Official", official.name, *texts.get(official, ()))
             forms = {event.name, *texts.get(event, ())}
             label = any(
-                h == g_official and any(f in n or n in f for f in forms for n in names.forms("Event", t))
-                for h, t in spoke
+                h == g_official and any(f in n or n in f for f in forms for n in meeting)
+                for h, meeting in spoke
             )
             rows.append(row)
             labels.append(int(label))
@@ -152,14 +153,19 @@ def speaker_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, l
     return rows, labels, groups
 
 
+def f1_of(right: int, predicted: int, gold: int) -> float:
+    """F1 of `predicted` decisions of which `right` are right, against `gold` facts (the threshold
+    searches below all choose by it)."""
+    precision, recall = right / max(1, predicted), right / max(1, gold)
+    return 2 * precision * recall / max(1e-9, precision + recall)
+
+
 def pair_threshold(p, labels: list[int], gold_count: int) -> dict:
     """The probability above which a pair is kept, best for F1 on out-of-fold scores."""
     best = (-1.0, {})
     for threshold in [x / 20 for x in range(1, 19)]:
         kept = [y for pi, y in zip(p, labels, strict=True) if pi > threshold]
-        tp = sum(kept)
-        precision, recall = tp / max(1, len(kept)), tp / max(1, gold_count)
-        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        f1 = f1_of(sum(kept), len(kept), gold_count)
         if f1 > best[0]:
             best = (f1, {"threshold": threshold, "oof_f1": round(f1, 4)})
     return best[1]
@@ -197,9 +203,7 @@ def target_threshold(groups: list[str], rows: list[dict], p, labels: list[int], 
                 chosen[g] = (float(pi), y, ruled)
         for threshold in [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]:
             kept = [(pi, y) for pi, y, _ in chosen.values() if pi > threshold]
-            tp, n = sum(y for _, y in kept), len(kept)
-            precision, recall = tp / max(1, n), tp / max(1, gold_count)
-            f1 = 2 * precision * recall / max(1e-9, precision + recall)
+            f1 = f1_of(sum(y for _, y in kept), len(kept), gold_count)
             if f1 > best[0]:
                 best = (f1, {"threshold": threshold, "switch_margin": margin, "oof_f1": round(f1, 4)})
     return best[1]
@@ -237,8 +241,7 @@ def owner_thresholds(groups: list[str], units: list, p, labels: list[int], gold_
                 if rank == 0 or pi > more:
                     tp += y
                     fp += 1 - y
-        precision, recall = tp / max(1, tp + fp), tp / max(1, gold_count)
-        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        f1 = f1_of(tp, tp + fp, gold_count)
         if f1 > best[0]:
             best = (f1, {"first": first, "more": more, "oof_f1": round(f1, 4)})
     return best[1]
@@ -270,7 +273,9 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print, candidates:
 
     rows, labels, groups = speaker_examples(pairs)
     model, oof = logistic.fit(rows, labels, groups, speakers.SPEAKER_FEATURES, speakers.SPEAKER_LOGS, {})
-    model.settings = pair_threshold(oof, labels, sum(1 for d in docs for r in d.relations if r["relation"] == "spoke_at"))
+    model.settings = pair_threshold(
+        oof, labels, sum(1 for d in docs for r in d.relations if r["relation"] == "spoke_at")
+    )
     (out_dir / "plankg_speakers").mkdir(parents=True, exist_ok=True)
     model.write(out_dir / "plankg_speakers" / speakers.MODEL_FILE)
     log(f"speakers: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
@@ -297,7 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gold", nargs="+", type=Path, help="folders of gold *.json files")
     parser.add_argument("--out", type=Path, required=True, help="folder for the trained models")
     parser.add_argument(
-        "--no-candidates", action="store_true", help="train the recogniser without the rule candidates (ablation)"
+        "--no-candidates",
+        action="store_true",
+        help="train the recogniser without the rule candidates (ablation)",
     )
     args = parser.parse_args(argv)
     train(read_gold(args.gold), args.out, candidates=not args.no_candidates)
