@@ -97,7 +97,8 @@ class ContextTracker(KnowledgeComponent):
     def annotate(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
         text = text_of(doc)
-        districts = [m for m in mentions if m.label == NodeType.DISTRICT]
+        # a place a name starts with (成都 in 成都高新区) does not move the focus: the name speaks of itself
+        districts = [m for m in mentions if m.label == NodeType.DISTRICT and not m.attrs.get("leading")]
         doc._.zones = zone_names = self.acting_zones(text, mentions)
         units = sorted(
             districts + [m for m in mentions if m.label == NodeType.PLATFORM and m.canonical in zone_names],

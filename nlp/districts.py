@@ -29,6 +29,13 @@ def zone_suffixes(lexicon: Lexicon, kinds: tuple[str, ...] = ("zone", "unit")) -
     return tuple(suffix for suffix, kind in lexicon.table("zone_suffixes.tsv") if kind in kinds)
 
 
+def opens_clause(text: str, start: int, end: int) -> bool:
+    """The two characters at start..end begin a clause: nothing or no Chinese character before
+    them, and not 长 after them."""
+    before = text[start - 1] if start else ""
+    return not ("\u4e00" <= before <= "\u9fff") and text[end : end + 1] != "长"
+
+
 class Candidate(NamedTuple):
     start: int
     end: int
@@ -72,7 +79,7 @@ class DistrictRecognizer(KnowledgeComponent):
         codes = TextCodes(text)
         full_hits = list(self.full.finditer(text, codes))
         full_names = {name for _, _, name in full_hits}
-        candidates = self.full_names(full_hits)
+        candidates = self.full_names(text, full_hits)
         covered = {i for s, e, _ in full_hits for i in range(s, e)}
         candidates += self.short_forms(text, codes, covered)
         candidates += self.town_short_forms(text, candidates, covered)
@@ -98,17 +105,19 @@ class DistrictRecognizer(KnowledgeComponent):
         return doc
 
     # -- rules ----------------------------------------------------------------------------------
-    def full_names(self, hits: list[tuple[int, int, str]]) -> list[Candidate]:
+    def full_names(self, text: str, hits: list[tuple[int, int, str]]) -> list[Candidate]:
         """Full division names (天河区). Names that are ordinary words (城区, 郊区) or a zone's
-        (…开发区) are dropped; a two-character name (理县 inside 管理县) or a town named after an
-        ordinary word and named once (发展乡) is weak: it needs an anchor like a short form."""
+        (…开发区) are dropped; a two-character name inside a run of words (理县 in 管理县) or a
+        town named after an ordinary word and named once (发展乡) is weak: it needs an anchor like
+        a short form. A two-character county that opens a clause (沛县召开…, 。攸县…) stands on its
+        own, unless 长 follows (代县长 is an acting county head)."""
         counts = Counter(name for *_, name in hits)
         out = []
         for s, e, name in hits:
             if name in self.not_places or name.endswith(self.not_divisions):
                 continue
             options = self.index.by_name[name]
-            weak = len(name) == 2 or (
+            weak = (len(name) == 2 and not opens_clause(text, s, e)) or (
                 all(d.level == Level.TOWN for d in options)
                 and name[:-1] in self.vocabulary
                 and counts[name] < 2

@@ -43,6 +43,9 @@ LEVEL_BY_SUFFIX = (
 )
 
 
+NESTS_PLACES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.EVENT)  # not organisations (长沙晚报)
+
+
 def read_calibration(folder: Path) -> list[list[float]]:
     file = Path(folder) / CALIBRATION_FILE
     return json.loads(file.read_text(encoding="utf-8")) if file.exists() else []
@@ -163,8 +166,32 @@ class LearnedRecognizer(KnowledgeComponent):
             taken[start:end] = b"\1" * (end - start)
         if self.keep_candidates:
             mentions += self.kept_candidates(tagger, candidates, taken)
-        doc._.mentions = mentions
+        doc._.mentions = mentions + self.leading_places(mentions, candidates)
         return doc
+
+    @staticmethod
+    def leading_places(mentions: list[Mention], candidates: list[Mention]) -> list[Mention]:
+        """The gazetteer places a platform, project or meeting name starts with (成都高新区 -> 成都):
+        the guidelines make them Districts of the text (the owner of the platform unless the text
+        names another), though the CRF, which tags one name per character, keeps only the whole."""
+        places = {(m.start, m.end): m for m in candidates if m.label == NodeType.DISTRICT}
+        found = {(m.start, m.end) for m in mentions if m.label == NodeType.DISTRICT}
+        out = []
+        for m in mentions:
+            if m.label not in NESTS_PLACES:
+                continue
+            place = max(
+                (p for (s, e), p in places.items() if s == m.start and e < m.end and (s, e) not in found),
+                key=lambda p: p.end,
+                default=None,
+            )
+            if place is not None:
+                place.confidence = m.confidence
+                # nested in the name: plankg_resolve keeps it beside the name, not in doc.ents
+                place.attrs = {**place.attrs, "leading": True}
+                out.append(place)
+                found.add((place.start, place.end))
+        return out
 
     def kept_candidates(self, tagger, candidates: list[Mention], taken: bytearray) -> list[Mention]:
         """Rule candidates where the CRF found nothing, unless it rejects them firmly: the mean

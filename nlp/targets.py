@@ -124,10 +124,15 @@ LIST_SEPARATORS = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")  # between 
 BARE_MONEY = ("亿", "千亿", "百亿", "万亿")  # scale words that stand for yuan when no unit follows
 
 
+BARE_SCALES = frozenset("十百千")  # 突破千亿元: one thousand 亿元, the 一 left unwritten
+
+
 def _number(text: str) -> float | None:
     try:
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
             return float(text)
+        if text in BARE_SCALES:
+            text = "一" + text
         return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
@@ -323,6 +328,8 @@ class TargetExtractor(KnowledgeComponent):
             value = _number(num) or 0
             if not re.match(rf"(?:{SCALES})", unit) and value < 10:
                 return True
+            if num in BARE_SCALES and not unit.startswith(("万", "亿")):
+                return True  # 百家, 千米: a bare 百 or 千 counts only before 万 or 亿 (千亿元)
             if re.match(r"[方大]", nxt[:1]) or text[end : end + 2] in ("方面",):
                 return True
         after = text[end : end + 8]

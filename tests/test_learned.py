@@ -204,6 +204,39 @@ def test_a_village_written_after_its_town_is_part_of_it(shipped: Language) -> No
     assert {("光明村", "於潜镇"), ("於潜镇", "临安区")} <= part_of
 
 
+def test_a_place_a_name_starts_with_is_a_district_beside_the_name() -> None:
+    """成都高新区: the CRF tags one name per character, so the recogniser adds the gazetteer place the
+    name starts with; plankg_resolve keeps it beside the name (not in doc.ents)."""
+    import spacy
+
+    from plankg.nlp.facts import Mention
+    from plankg.nlp.recognizer import LearnedRecognizer
+    from plankg.nlp.resolve import MentionResolver
+
+    def mention(start: int, end: int, label: NodeType, text: str) -> Mention:
+        return Mention(start, end, label, text, canonical=text)
+
+    text = "成都高新区举行签约仪式,成都晚报报道。"
+    zone, paper = (
+        mention(0, 5, NodeType.PLATFORM, "成都高新区"),
+        mention(12, 16, NodeType.ORGANIZATION, "成都晚报"),
+    )
+    places = [mention(0, 2, NodeType.DISTRICT, "成都"), mention(12, 14, NodeType.DISTRICT, "成都")]
+    leading = LearnedRecognizer.leading_places([zone, paper], [*places, zone, paper])
+    assert [(m.start, m.end) for m in leading] == [(0, 2)]  # not inside a newspaper's name
+    assert leading[0].attrs["leading"]
+
+    doc = spacy.blank("zh").make_doc(text)
+    doc._.mentions = [zone, paper, *leading]
+    doc = MentionResolver()(doc)
+    assert [(m.start, m.label) for m in doc._.mentions] == [
+        (0, NodeType.PLATFORM),
+        (0, NodeType.DISTRICT),
+        (12, NodeType.ORGANIZATION),
+    ]
+    assert [e.text for e in doc.ents] == ["成都高新区", "成都晚报"]
+
+
 def test_units_between_two_places_are_counted_alike_by_table_and_by_groups(monkeypatch) -> None:
     """Short documents count distinct units in a window from one table, long ones per window start;
     both agree with counting by hand."""

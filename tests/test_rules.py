@@ -240,6 +240,25 @@ def test_figures_that_are_not_targets(targets) -> None:
     assert targets.excluded(text, 0, 4, "500", "万元", nothing)  # qualifies the noun after it
 
 
+def test_a_scale_word_without_a_digit_is_one_of_it(analyse) -> None:
+    """突破千亿元 is more than 1000 亿元; a bare 百 or 千 before anything but 万/亿 is no figure."""
+    doc = analyse("凤城县:到2027年,全县规上工业总产值突破千亿元。全县百家企业参与,新修道路全长千米。")
+    figures = {(t.indicator, t.value, t.unit, t.comparator, t.year) for t in doc._.targets}
+    assert figures == {("规上工业总产值", 1000.0, "亿元", Comparator.GT, 2027)}
+
+
+def test_a_two_character_county_that_opens_a_clause_stands_alone(analyse) -> None:
+    """沛县召开…: a two-character county needs no city before it when it starts the clause; inside a
+    run of words (管理县) or as 代县长 (an acting county head) it is no place."""
+
+    def places(text: str) -> set[str]:
+        return {m.canonical for m in analyse(text)._.mentions if m.label == D}
+
+    assert places("沛县召开重点项目推进会。") == {"沛县"}
+    assert places("5月8日,攸县举行项目集中开工仪式。") == {"攸县"}
+    assert places("推进管理县级事务。会上,代县长李某致辞。") == set()
+
+
 def test_an_unnamed_city_body_in_a_zone_article_is_the_city(analyse) -> None:
     """When a development zone is the subject, 市委/市长 still belong to the city the text names."""
     doc = analyse(
