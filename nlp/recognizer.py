@@ -174,17 +174,17 @@ class LearnedRecognizer(KnowledgeComponent):
         """The gazetteer places a platform, project or meeting name starts with (成都高新区 -> 成都):
         the guidelines make them Districts of the text (the owner of the platform unless the text
         names another), though the CRF, which tags one name per character, keeps only the whole."""
-        places = {(m.start, m.end): m for m in candidates if m.label == NodeType.DISTRICT}
+        places: dict[int, dict[int, Mention]] = {}  # start -> end -> the place (one lookup a name)
+        for c in candidates:
+            if c.label == NodeType.DISTRICT:
+                places.setdefault(c.start, {})[c.end] = c
         found = {(m.start, m.end) for m in mentions if m.label == NodeType.DISTRICT}
         out = []
         for m in mentions:
-            if m.label not in NESTS_PLACES:
+            if m.label not in NESTS_PLACES or m.start not in places:
                 continue
-            place = max(
-                (p for (s, e), p in places.items() if s == m.start and e < m.end and (s, e) not in found),
-                key=lambda p: p.end,
-                default=None,
-            )
+            ends = [e for e in places[m.start] if e < m.end and (m.start, e) not in found]
+            place = places[m.start][max(ends)] if ends else None
             if place is not None:
                 place.confidence = m.confidence
                 # nested in the name: plankg_resolve keeps it beside the name, not in doc.ents

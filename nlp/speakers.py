@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import shutil
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from pathlib import Path
 
 from spacy.language import Language
@@ -94,6 +95,7 @@ class SpeakerRows:
         self.sent_ends = [s.end_char for s in doc.sents]
         self.sections = [(s.start, s.end) for s in doc._.sections or []]
         self._sections: dict[int, int] = {}
+        self._meetings: dict[EntityKey, tuple[list[int], ...]] = {}
         by_key: dict[EntityKey, list[Mention]] = {}
         for m in doc._.mentions or []:
             if m.label in (NodeType.OFFICIAL, NodeType.EVENT):
@@ -191,6 +193,19 @@ class SpeakerRows:
                 out.append((o, e, self.row(o, oms, cues, e, ems, (o, e) in self.rule)))
         return out
 
+    def meeting_arrays(self, e: EntityKey, ems: list[Mention]) -> tuple[list[int], ...]:
+        """A meeting's mentions as sorted arrays, once per meeting (every official's pair asks): their
+        starts; their ends, with the latest start among the mentions ending by each; their sentences.
+        A name's nearest mentions are then bisections, not a loop over all (a long text repeats them)."""
+        found = self._meetings.get(e)
+        if found is None:
+            starts = sorted(x.start for x in ems)
+            by_end = sorted((x.end, x.start) for x in ems)
+            last_start = list(accumulate((a for _, a in by_end), max))
+            sentences = sorted(self.sentence(x.start) for x in ems)
+            found = self._meetings[e] = (starts, [b for b, _ in by_end], last_start, sentences)
+        return found
+
     def row(self, o, oms: list[Mention], cues: list[dict], e, ems: list[Mention], rule: bool) -> dict:
         f = {
             **self.doc_rows[o],
@@ -205,6 +220,7 @@ class SpeakerRows:
         before = after = gap = between = FAR
         same = nearest = same_section = 0.0
         f["cue_distance"], f["officials_before_cue"] = FAR, 0
+        starts, ends, last_start, sentences = self.meeting_arrays(e, ems)
         for m, cue in zip(oms, cues, strict=True):
             i = bisect_right(self.event_at, m.end) - 1
             nearest_here = i >= 0 and self.event_starts[i][1] == e
@@ -223,15 +239,19 @@ class SpeakerRows:
             same = max(same, float(here))
             nearest = max(nearest, float(nearest_here))
             same_section = max(same_section, float(self.section(m.start) in e_sections))
-            for x in ems:
-                if x.end <= m.start:
-                    before = min(before, m.start - x.end)
-                    lo = bisect_right(self.event_at, x.start)
-                    hi = bisect_left(self.event_at, m.start)
-                    between = min(between, len({k for _, k in self.event_starts[lo:hi] if k != e}))
-                elif x.start >= m.end:
-                    after = min(after, x.start - m.end)
-                gap = min(gap, abs(cue["sentence"] - self.sentence(x.start)))
+            j = bisect_right(ends, m.start)  # the meeting's mentions that end before this name
+            if j:
+                before = min(before, m.start - ends[j - 1])
+                # fewest other meetings between: from the latest-starting of those mentions
+                lo = bisect_right(self.event_at, last_start[j - 1])
+                hi = bisect_left(self.event_at, m.start)
+                between = min(between, len({k for _, k in self.event_starts[lo:hi] if k != e}))
+            first_after = bisect_left(starts, m.end)  # the first mention that starts after it
+            if first_after < len(starts):
+                after = min(after, starts[first_after] - m.end)
+            at = bisect_left(sentences, cue["sentence"])  # the nearest sentences of the meeting
+            for near in sentences[max(0, at - 1) : at + 1]:
+                gap = min(gap, abs(cue["sentence"] - near))
         f.update(
             same_sentence=same,
             nearest_before=nearest,

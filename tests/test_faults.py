@@ -313,6 +313,8 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(tmp_path: Path, pipeline
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a test run started in the background (`make test &`) ignores SIGINT, and so would the child
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     for line in proc.stderr:  # interrupt once the analysis is under way
         if "part 1 of" in line:
