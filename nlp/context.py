@@ -98,7 +98,7 @@ class ContextTracker(KnowledgeComponent):
         mentions = doc._.mentions or []
         text = text_of(doc)
         # a place a name starts with (成都 in 成都高新区) does not move the focus: the name speaks of itself
-        districts = [m for m in mentions if m.label == NodeType.DISTRICT and not m.attrs.get("leading")]
+        districts = [m for m in mentions if m.label == NodeType.DISTRICT and not m.leading]
         doc._.zones = zone_names = self.acting_zones(text, mentions)
         units = sorted(
             districts + [m for m in mentions if m.label == NodeType.PLATFORM and m.canonical in zone_names],

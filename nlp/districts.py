@@ -109,7 +109,7 @@ class DistrictRecognizer(KnowledgeComponent):
         """Full division names (天河区). Names that are ordinary words (城区, 郊区) or a zone's
         (…开发区) are dropped; a two-character name inside a run of words (理县 in 管理县) or a
         town named after an ordinary word and named once (发展乡) is weak: it needs an anchor like
-        a short form. A two-character county that opens a clause (沛县召开…, 。攸县…) stands on its
+        a short form. A two-character county that opens a clause (萧县召开…, 。泾县…) stands on its
         own, unless 长 follows (代县长 is an acting county head)."""
         counts = Counter(name for *_, name in hits)
         out = []

@@ -11,6 +11,8 @@ from spacy.tokens import Doc
 
 from plankg.graph.model import Comparator, EntityKey, NodeType, Relation, Status
 
+LEADING = "leading"  # Mention.attrs key of a place nested at the start of a name
+
 
 @dataclass
 class Mention:
@@ -31,6 +33,12 @@ class Mention:
     @property
     def key(self) -> EntityKey:
         return EntityKey(self.label, self.canonical)
+
+    @property
+    def leading(self) -> bool:
+        """A place a longer name starts with (成都 in 成都高新区): the recogniser adds it beside the
+        name, plankg_resolve keeps it out of doc.ents, and it does not move the sentence focus."""
+        return bool(self.attrs.get(LEADING))
 
 
 @dataclass

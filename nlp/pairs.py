@@ -106,7 +106,7 @@ class DocumentView:
         for m in doc._.mentions or []:
             entities[m.key].append(m)
         for key, ms in entities.items():  # a place inside a name counts where the text has it nowhere else
-            alone = [m for m in ms if not m.attrs.get("leading")]
+            alone = [m for m in ms if not m.leading]
             if alone and len(alone) < len(ms):
                 entities[key] = alone
         focus = doc._.focus or {}

@@ -23,7 +23,7 @@ from plankg.graph.model import Level, NodeType
 
 from .charfeatures import FILES, CharFeatures, bio_spans
 from .component import KnowledgeComponent
-from .facts import Mention, text_of
+from .facts import LEADING, Mention, text_of
 from .industries import sector_name
 from .lexicon import Lexicon
 from .resolve import choose
@@ -184,13 +184,13 @@ class LearnedRecognizer(KnowledgeComponent):
             if m.label not in NESTS_PLACES or m.start not in places:
                 continue
             ends = [e for e in places[m.start] if e < m.end and (m.start, e) not in found]
-            place = places[m.start][max(ends)] if ends else None
-            if place is not None:
-                place.confidence = m.confidence
-                # nested in the name: plankg_resolve keeps it beside the name, not in doc.ents
-                place.attrs = {**place.attrs, "leading": True}
-                out.append(place)
-                found.add((place.start, place.end))
+            if not ends:
+                continue
+            place = places[m.start][max(ends)]
+            place.confidence = m.confidence
+            place.attrs = {**place.attrs, LEADING: True}  # see Mention.leading
+            out.append(place)
+            found.add((place.start, place.end))
         return out
 
     def kept_candidates(self, tagger, candidates: list[Mention], taken: bytearray) -> list[Mention]:

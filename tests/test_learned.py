@@ -224,7 +224,7 @@ def test_a_place_a_name_starts_with_is_a_district_beside_the_name() -> None:
     places = [mention(0, 2, NodeType.DISTRICT, "成都"), mention(12, 14, NodeType.DISTRICT, "成都")]
     leading = LearnedRecognizer.leading_places([zone, paper], [*places, zone, paper])
     assert [(m.start, m.end) for m in leading] == [(0, 2)]  # not inside a newspaper's name
-    assert leading[0].attrs["leading"]
+    assert leading[0].leading
 
     doc = spacy.blank("zh").make_doc(text)
     doc._.mentions = [zone, paper, *leading]
