@@ -31,19 +31,42 @@ def division_suffixes() -> tuple[str, ...]:
     return tuple(read_lines(DATA_DIR / "division_suffixes.txt"))
 
 
+@cache
+def ethnic_groups() -> tuple[str, ...]:
+    """The 56 ethnic groups, with and without 族 where the name stays two characters or more
+    (巴里坤哈萨克自治县 writes 哈萨克), longest first."""
+    names = set()
+    for group in read_lines(DATA_DIR / "ethnic_groups.txt"):
+        names.add(group)
+        if len(group) >= 3:
+            names.add(group[:-1])
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
+def autonomous_head(stem: str) -> str:
+    """The place name before the ethnic groups of an autonomous unit: 印江土家族苗族 -> 印江."""
+    groups = ethnic_groups()
+    while True:
+        found = next((g for g in groups if stem.endswith(g) and len(stem) - len(g) >= 2), None)
+        if found is None:
+            return stem
+        stem = stem[: -len(found)]
+
+
 def short_forms(name: str) -> list[str]:
-    """Short forms a text may use for a division: 天河区 -> 天河, 科尔沁右翼中旗 -> 科右中旗."""
+    """Short forms a text may use for a division: 天河区 -> 天河, 科尔沁右翼中旗 -> 科右中旗,
+    印江土家族苗族自治县 -> 印江, 印江县; 延边朝鲜族自治州 -> 延边, 延边州."""
     forms = []
     for suffix in division_suffixes():
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
-            # Ethnic autonomous units: 延边朝鲜族自治州 -> 延边; 内蒙古自治区 -> 内蒙古.
-            if "族" in stem and suffix.startswith("自治"):
-                head = stem[: stem.index("族")]
-                for n in (2, 3):
-                    if len(head) > n:
-                        forms.append(head[:n])
-                stem = head if len(head) == 2 else stem
+            if suffix.startswith("自治"):
+                head = autonomous_head(stem)
+                if head != stem:
+                    forms.append(head)
+                    if suffix[-1] in "县州旗":
+                        forms.append(head + suffix[-1])
+                    break
             forms.append(stem)
             break
     for wing, short in BANNER_ABBREV.items():

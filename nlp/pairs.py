@@ -23,6 +23,7 @@ from plankg.graph.divisions import divisions
 from plankg.graph.model import EntityKey, Level, NodeType
 
 from .facts import Mention, text_of
+from .lexicon import read_table
 
 LEVEL_NUMBER = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 4}
 OWN_BODY_AFTER = re.compile(r"(党工委|管委会|管委|委|政府|人民政府)")
@@ -65,6 +66,8 @@ FEATURES = [
     "after_rank",
     "opens_sentence",
     "nearest_in_sentence",
+    "scope_fits",
+    "scope_other",
 ]
 LOGS = [
     "unit_count",
@@ -83,6 +86,11 @@ LOGS = [
 ]
 CATEGORIES = {"unit_level": [0, 1, 2, 3, 4, 5], "item_type": [2, 3, 4, 6, 7], "unit_type": [1, 2, 3, 5]}
 TYPE_NUMBER = {t: i for i, t in enumerate(NodeType)}
+# 全省 / 全市 …: the levels of the unit a meeting or figure of that reach belongs to (全国: none)
+SCOPES = {
+    row[0]: {Level(v) for v in (row + [""])[1].split(",") if v} for row in read_table("scope_words.tsv")
+}
+SCOPE_WORD = re.compile("|".join(sorted(SCOPES, key=len, reverse=True)))
 UNITS = (NodeType.DISTRICT, NodeType.PLATFORM)  # what may own things: districts and zones acting as them
 
 
@@ -322,6 +330,7 @@ class PairFeatures:
                     starts_name[:, j], [name.startswith(form) for name in names]
                 )
         cols["unit_in_name"], cols["unit_starts_name"] = in_name, starts_name
+        cols["scope_fits"], cols["scope_other"] = self._scopes(names, units)
         cols.update(
             before=before,
             after=after,
@@ -361,6 +370,21 @@ class PairFeatures:
             [units[j] for j in unit_of.tolist()],
             {name: values.ravel()[keep] for name, values in cols.items()},
         )
+
+    def _scopes(self, names: list[str], units: list[EntityKey]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Matrices (items x units): the item's name says its reach (全省…推进会) and the unit is a
+        division of that level / of another level or no division."""
+        levels = [self.units[u][0].attrs.get("level") if u.type == NodeType.DISTRICT else None for u in units]
+        fits = numpy.zeros((len(names), len(units)))
+        other = numpy.zeros((len(names), len(units)))
+        for i, name in enumerate(names):
+            found = SCOPE_WORD.search(name)
+            if found is None:
+                continue
+            wanted = SCOPES[found.group(0)]
+            fits[i] = [float(level in wanted) for level in levels]
+            other[i] = 1.0 - fits[i]
+        return fits, other
 
     def unit_row(self, unit: EntityKey) -> dict:
         """The features of a unit alone (the same for every item)."""

@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.divisions import divisions
+from plankg.graph.divisions import division_suffixes, divisions
 from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relation
 
 from .component import KnowledgeComponent
@@ -99,8 +99,9 @@ class RelationLinker(KnowledgeComponent):
     def part_of(self, doc: Doc, districts: list[Mention], sentence_of, focus) -> list[Link]:
         """A division placed inside another: adjacent (广州天河区), a town in its county, a unit the
         text is about (a section's or sentence's subject) inside a division it also names, or a
-        village (not in the gazetteer) written right after its town or county (某镇某村)."""
-        out, seen = [], set()
+        village (not in the gazetteer) written right after its town or county (某镇某村); a name
+        with a division's suffix is no village, nor is the next item of a list (某县、某县)."""
+        out, seen, text = [], set(), text_of(doc)
         subjects = {key[1] for key in focus.values() if key}
         by_code = {m.attrs["code"]: m for m in districts if m.attrs.get("code")}
         for i, m in enumerate(districts):
@@ -111,9 +112,11 @@ class RelationLinker(KnowledgeComponent):
                 parent = prev
                 placed = (
                     prev is not None
+                    and not text[prev.end : m.start].strip()
                     and m.start - prev.end <= 1
                     and prev.attrs.get("level") in (Level.COUNTY, Level.TOWN)
                     and m.canonical != prev.canonical
+                    and not m.text.endswith(division_suffixes())
                 )
             else:
                 ancestors = [a for a in self.index.ancestors(div) if a.code in by_code]

@@ -20,11 +20,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from plankg.graph.model import Comparator, NodeType, Status
-from plankg.graph.quantity import split_scale
+from plankg.graph.quantity import in_base_unit, split_scale
 
 from .facts import TargetFact, text_of
 from .linear import LinearComponent
-from .pairs import CATEGORIES, FEATURES, LOGS, DocumentView, PairFeatures, PairTable
+from .pairs import CATEGORIES, FAR, FEATURES, LOGS, TYPE_NUMBER, DocumentView, PairFeatures, PairTable
 
 MODEL_FILE = "subjects.json"
 SUBJECTS = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)
@@ -48,8 +48,15 @@ FIGURE_FEATURES = [
     "sentence_figures",
     "figure_in_heading",
 ]
-TARGET_FEATURES = [*FEATURES, *FIGURE_FEATURES]
-TARGET_LOGS = [*LOGS, "indicator_chars", "sentence_figures"]
+TEXT_FEATURES = ["list_between", "clauses_between", "figure_of_unit", "project_near"]
+TARGET_FEATURES = [*FEATURES, *FIGURE_FEATURES, *TEXT_FEATURES]
+TARGET_LOGS = [*LOGS, "indicator_chars", "sentence_figures", "clauses_between"]
+# the text between a name and a figure after it that makes the figure a total of a list the name
+# opens (某某项目等24个项目,总投资…) rather than the name's own
+LIST_TOTAL = re.compile(r"等[^,，。;；]{0,8}?[个项家批条座宗所]|在内的|为代表的|一批")
+CLAUSE_MARKS = re.compile(r"[,，;；:：]")
+# 总投资80亿元的某某项目: the figure describes the name after it (matched at the figure's end)
+OF_AFTER = re.compile(r"[^,，。;；]{0,3}的")
 TARGET_CATEGORIES = {**CATEGORIES, "unit_class": [0, 1, 2, 3, 4]}
 
 
@@ -76,6 +83,34 @@ def figure_features(text: str, t: TargetFact, sentence_figures: int) -> dict:
     }
 
 
+def text_features(text: str, targets: list[TargetFact], table: PairTable) -> dict[str, list[float]]:
+    """What the words between a figure and a unit's nearest mention say: a list total, how many
+    clauses apart, a figure written before the name it describes, a project in the figure's clause."""
+    out: dict[str, list[float]] = {n: [] for n in TEXT_FEATURES}
+    project = float(TYPE_NUMBER[NodeType.PROJECT])
+    for i, before, after, kind in zip(
+        table.items,
+        table.columns["before"].tolist(),
+        table.columns["after"].tolist(),
+        table.columns["unit_type"].tolist(),
+        strict=True,
+    ):
+        t = targets[i]
+        if before < FAR:
+            gap = text[max(0, t.start - int(before)) : t.start]
+            listed, clauses = bool(LIST_TOTAL.search(gap)), len(CLAUSE_MARKS.findall(gap))
+        else:
+            listed, clauses = False, 20
+        of_unit = after < 6 and bool(OF_AFTER.match(text, t.end)) if after < FAR else False
+        out["list_between"].append(float(listed))
+        out["clauses_between"].append(float(min(clauses, 20)))
+        out["figure_of_unit"].append(float(of_unit))
+        out["project_near"].append(
+            float(kind == project and ((clauses <= 1 and not listed and before < 40) or of_unit))
+        )
+    return out
+
+
 def subject_table(doc: Doc) -> PairTable:
     """Every figure of the document (its index in doc._.targets) with every possible subject: the pair
     features and the figure's own."""
@@ -92,6 +127,9 @@ def subject_table(doc: Doc) -> PairTable:
     for name in FIGURE_FEATURES:
         if name != "rule_subject":
             table.add(name, [float(own[i][name]) for i in table.items])
+    between = text_features(text, targets, table)
+    for name, values in between.items():
+        table.add(name, values)
     ruled = [float(targets[i].subject == unit) for i, unit in zip(table.items, table.units, strict=True)]
     table.add("rule_subject", ruled)
     table.add("rule", ruled)
@@ -102,6 +140,24 @@ def subject_rows(doc: Doc) -> list[tuple[int, object, dict]]:
     """(index of the target in doc._.targets, subject key, features) for every figure and subject."""
     table = subject_table(doc)
     return list(zip(table.items, table.units, table.rows(), strict=True))
+
+
+RATES = frozenset({"%", "％", "个百分点"})
+
+
+def once_per_subject(targets: list[TargetFact]) -> list[TargetFact]:
+    """One figure per subject and amount: an article repeats its headline figure (title, lead,
+    body) in other words (签约项目19个, 本次共签约19个项目). Rates are left alone: two growth rates
+    of one district are often the same 6%. The likeliest copy stays, the first on a tie."""
+    best: dict[tuple, TargetFact] = {}
+    for t in targets:
+        if t.unit in RATES:
+            continue
+        key = (t.subject, *in_base_unit(t.value, t.unit))
+        if key not in best or t.confidence > best[key].confidence:
+            best[key] = t
+    kept = {id(t) for t in best.values()}
+    return [t for t in targets if t.unit in RATES or id(t) in kept]
 
 
 class TargetSubjects(LinearComponent):
@@ -135,7 +191,7 @@ class TargetSubjects(LinearComponent):
             if p_best > threshold:
                 t.subject, t.confidence = unit, p_best
                 kept.append(t)
-        doc._.targets = kept
+        doc._.targets = once_per_subject(kept)
         return doc
 
 

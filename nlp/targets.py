@@ -124,6 +124,7 @@ LIST_SEPARATORS = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")  # between 
 BARE_MONEY = ("亿", "千亿", "百亿", "万亿")  # scale words that stand for yuan when no unit follows
 
 
+LEVELS = ("台阶", "级")  # after a scale word: a level reached or aimed at
 BARE_SCALES = frozenset("十百千")  # 突破千亿元: one thousand 亿元, the 一 left unwritten
 
 
@@ -171,8 +172,10 @@ class TargetExtractor(KnowledgeComponent):
         units = sorted(lexicon.lines("units.txt"), key=len, reverse=True)
         unit_alt = "|".join(re.escape(u) for u in units)
         self.figure = re.compile(
-            rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)\s*(?P<unit>(?:{SCALES})?(?:{unit_alt})|(?:{SCALES}))"
+            rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)\s*(?P<more>[多余])?"
+            rf"(?P<unit>(?:{SCALES})?(?:{unit_alt})|(?:{SCALES}))"
         )
+        self.scaled_unit = re.compile(rf"[多余](?P<unit>{unit_alt})")
         self.verbs = LongestMatcher(
             [*lexicon.lines("left_breakers.txt"), *LEAD_WORDS, "吸引", "成功", "拥有", "新上"]
         )
@@ -243,12 +246,18 @@ class TargetExtractor(KnowledgeComponent):
             start, end = s0 + m.start(), s0 + m.end()
             value = _number(m.group("num"))
             unit = m.group("unit")
+            if unit[-1:] == "台" and text.startswith("阶", end) and unit[:-1] in scale_words():
+                unit, end = unit[:-1], end - 1  # 迈上千亿台阶: a level, not 千亿台 (machines)
+            elif unit in scale_words() and (more := self.scaled_unit.match(text, end)):
+                unit += more.group("unit")  # 2万多亩: the unit follows 多 or 余
             if value is None or self.excluded(text, start, end, m.group("num"), unit, inside):
                 continue
             target = self.figure_target(
                 text, clause, start, end, value, unit, context, doc_year, names, places
             )
             if target is not None:
+                if m.group("more") and target.comparator == Comparator.EQ:
+                    target.comparator = Comparator.GT  # 100余个, 3000多亿元
                 out.append(target)
         return out
 
@@ -275,6 +284,8 @@ class TargetExtractor(KnowledgeComponent):
         comparator, before = self.comparator_before(text[clause.start : start])
         after_cmp, consumed = self.comparator_after(text, end)
         comparator = after_cmp or comparator or Comparator.EQ
+        if comparator == Comparator.EQ and unit in scale_words() and text.startswith(LEVELS, end):
+            comparator = Comparator.GE  # 迈上千亿台阶, 千亿级产业集群: a level is at least its amount
         own = self.subject_entity(text, names, clause.start, start)
         own_names = tuple(m.text for m in names if own and m.key == own)
         indicator, growth, named_after = self.indicator(

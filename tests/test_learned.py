@@ -204,6 +204,16 @@ def test_a_village_written_after_its_town_is_part_of_it(shipped: Language) -> No
     assert {("光明村", "於潜镇"), ("於潜镇", "临安区")} <= part_of
 
 
+def test_counties_listed_one_after_another_are_not_inside_each_other(shipped: Language) -> None:
+    """务川县 and 玉屏县 are short forms of autonomous counties: the gazetteer knows them, so the
+    second of the list is no village of the first."""
+    doc = shipped("遵义市召开会议,正安县、务川县、玉屏县负责同志参加。")
+    codes = {m.text: m.attrs.get("code") for m in doc._.mentions if m.label == NodeType.DISTRICT}
+    assert codes["务川县"] and codes["玉屏县"]
+    part_of = {(r.head.name, r.tail.name) for r in doc._.relations if r.relation == Relation.PART_OF}
+    assert not {(a, b) for a, b in part_of if a.endswith("县") and b.endswith("县")}
+
+
 def test_a_place_a_name_starts_with_is_a_district_beside_the_name() -> None:
     """成都高新区: the CRF tags one name per character, so the recogniser adds the gazetteer place the
     name starts with; plankg_resolve keeps it beside the name (not in doc.ents)."""
@@ -268,3 +278,62 @@ def test_pair_features_rank_the_units_of_each_item(analyse) -> None:
     assert near["before_rank"] == 0 and near["nearest_in_sentence"] == 1.0 and near["same_sentence"] == 1.0
     assert far["before_rank"] > 0 and far["nearest_in_sentence"] == 0.0 and far["same_sentence"] == 0.0
     assert (park, park) not in rows  # an item is not its own owner
+
+
+def test_a_meeting_of_the_whole_province_fits_the_province(analyse) -> None:
+    """全省…推进会 held in a county: the name's reach says the province convened it."""
+    from plankg.nlp.attribution import owner_rows
+
+    doc = analyse("7月2日,全省食用菌产业发展推进会在黎平县召开。贵州省有关部门和黎平县负责同志参加。")
+    rows = {(item.name, unit.name): row for item, unit, row in owner_rows(doc)}
+    meeting = [name for name, _ in rows if name.endswith("推进会")][0]
+    assert rows[(meeting, "贵州省")]["scope_fits"] == 1.0 and rows[(meeting, "贵州省")]["scope_other"] == 0.0
+    assert rows[(meeting, "黎平县")]["scope_fits"] == 0.0 and rows[(meeting, "黎平县")]["scope_other"] == 1.0
+
+
+def test_target_features_read_the_words_between_name_and_figure(analyse) -> None:
+    """某某项目等24个项目,总投资…: a total of the list the project opens, not the project's own;
+    总投资80亿元的某某项目: the figure describes the project written after it."""
+    from plankg.nlp.target_subjects import subject_rows
+
+    doc = analyse(
+        "萧县集中开工萧县光伏组件生产项目等24个项目,总投资120亿元。"
+        "总投资80亿元的萧县智能装备制造项目同日开工。"
+    )
+    targets = doc._.targets
+    rows = {(targets[i].value, unit.name): row for i, unit, row in subject_rows(doc)}
+    listed = [row for (value, name), row in rows.items() if value == 120.0 and name.endswith("生产项目")]
+    described = [row for (value, name), row in rows.items() if value == 80.0 and name.endswith("制造项目")]
+    assert listed and listed[0]["list_between"] == 1.0 and listed[0]["project_near"] == 0.0
+    assert described and described[0]["figure_of_unit"] == 1.0 and described[0]["project_near"] == 1.0
+
+
+def test_a_figure_repeated_for_one_subject_is_kept_once() -> None:
+    """The headline figure again in the body: one target, the likelier copy; rates stay apart."""
+    from plankg.graph.model import Comparator, Status
+    from plankg.nlp.facts import TargetFact
+    from plankg.nlp.target_subjects import once_per_subject
+
+    here = EntityKey(NodeType.DISTRICT, "萧县")
+
+    def figure(indicator: str, value: float, unit: str, confidence: float) -> TargetFact:
+        return TargetFact(
+            here, indicator, value, unit, Comparator.EQ, 2024, Status.ACTUAL, 0, 1, 0, 1, confidence
+        )
+
+    kept = once_per_subject(
+        [
+            figure("签约项目", 19, "个", 0.6),
+            figure("本次共签约项目", 19, "个", 0.8),
+            figure("总投资", 1.2, "亿元", 0.7),
+            figure("协议投资额", 12000, "万元", 0.5),
+            figure("地区生产总值增速", 6, "%", 0.9),
+            figure("固定资产投资增速", 6, "%", 0.9),
+        ]
+    )
+    assert [(t.indicator, t.value) for t in kept] == [
+        ("本次共签约项目", 19),
+        ("总投资", 1.2),
+        ("地区生产总值增速", 6),
+        ("固定资产投资增速", 6),
+    ]

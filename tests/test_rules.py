@@ -54,6 +54,15 @@ def test_short_forms_of_divisions() -> None:
     assert short_forms("新区") == []  # nothing left but the suffix
 
 
+def test_autonomous_units_are_written_without_their_ethnic_groups() -> None:
+    """Texts write 务川县 for 务川仡佬族苗族自治县 and 湘西州 for 湘西土家族苗族自治州."""
+    assert short_forms("务川仡佬族苗族自治县") == ["务川", "务川县"]
+    assert short_forms("湘西土家族苗族自治州") == ["湘西", "湘西州"]
+    assert short_forms("巴里坤哈萨克自治县") == ["巴里坤", "巴里坤县"]  # 哈萨克 without 族
+    assert short_forms("恭城瑶族自治县") == ["恭城", "恭城县"]
+    assert short_forms("宁夏回族自治区") == ["宁夏"]
+
+
 def test_namesake_divisions_get_distinct_identities() -> None:
     codes = sorted(d.code for d in divisions().by_name["鼓楼区"])
     assert district_identity("鼓楼区", codes[0]) == "鼓楼区"
@@ -245,6 +254,23 @@ def test_a_scale_word_without_a_digit_is_one_of_it(analyse) -> None:
     doc = analyse("凤城县:到2027年,全县规上工业总产值突破千亿元。全县百家企业参与,新修道路全长千米。")
     figures = {(t.indicator, t.value, t.unit, t.comparator, t.year) for t in doc._.targets}
     assert figures == {("规上工业总产值", 1000.0, "亿元", Comparator.GT, 2027)}
+
+
+def test_more_than_written_between_number_and_unit(analyse) -> None:
+    """100余个, 3000多亿元 and 2万多亩 are more than the number; a level (迈上千亿台阶, 千亿级) is at
+    least its amount, in 亿元 (台 of 台阶 is no unit)."""
+    doc = analyse(
+        "凤城县:今年签约项目120余个,完成投资3000多亿元,新增茶园2万多亩。"
+        "全县地区生产总值迈上千亿台阶,正在打造百亿级产业集群。"
+    )
+    figures = {(t.value, t.unit, t.comparator) for t in doc._.targets}
+    assert figures == {
+        (120.0, "个", Comparator.GT),
+        (3000.0, "亿元", Comparator.GT),
+        (2.0, "万亩", Comparator.GT),
+        (1000.0, "亿元", Comparator.GE),
+        (100.0, "亿元", Comparator.GE),
+    }
 
 
 def test_a_two_character_county_that_opens_a_clause_stands_alone(analyse) -> None:
