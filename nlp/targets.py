@@ -125,7 +125,7 @@ BARE_MONEY = ("亿", "千亿", "百亿", "万亿")  # scale words that stand for
 
 
 LEVELS = ("台阶", "级")  # after a scale word: a level reached or aimed at
-BARE_SCALES = frozenset("十百千")  # 突破千亿元: one thousand 亿元, the 一 left unwritten
+BARE_SCALES = frozenset("十百千万")  # 突破千亿元 (万亿元): one thousand (ten thousand) 亿元, the 一 left unwritten
 
 
 def _number(text: str) -> float | None:
@@ -172,7 +172,7 @@ class TargetExtractor(KnowledgeComponent):
         units = sorted(lexicon.lines("units.txt"), key=len, reverse=True)
         unit_alt = "|".join(re.escape(u) for u in units)
         self.figure = re.compile(
-            rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+)\s*(?P<more>[多余])?"
+            rf"(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]+|万(?=亿))\s*(?P<more>[多余])?"
             rf"(?P<unit>(?:{SCALES})?(?:{unit_alt})|(?:{SCALES}))"
         )
         self.scaled_unit = re.compile(rf"[多余](?P<unit>{unit_alt})")
@@ -292,6 +292,8 @@ class TargetExtractor(KnowledgeComponent):
             before, text, end + consumed, clause.previous_indicator, own_names + places, unit
         )
         indicator = SYNONYMS.sub(lambda x: INDICATOR_SYNONYMS[x.group(0)], indicator)
+        if indicator.startswith(LEVELS[1]) and text.startswith(LEVELS[1], end):
+            indicator = indicator[1:]  # 千亿级产业集群: the cluster, not 级产业集群
         if (
             not indicator
             and clause.last_end >= 0

@@ -258,10 +258,10 @@ def test_a_scale_word_without_a_digit_is_one_of_it(analyse) -> None:
 
 def test_more_than_written_between_number_and_unit(analyse) -> None:
     """100余个, 3000多亿元 and 2万多亩 are more than the number; a level (迈上千亿台阶, 千亿级) is at
-    least its amount, in 亿元 (台 of 台阶 is no unit)."""
+    least its amount, in 亿元 (台 of 台阶 is no unit); 万亿元 is ten thousand 亿元."""
     doc = analyse(
         "凤城县:今年签约项目120余个,完成投资3000多亿元,新增茶园2万多亩。"
-        "全县地区生产总值迈上千亿台阶,正在打造百亿级产业集群。"
+        "全县地区生产总值迈上千亿台阶,正在打造百亿级产业集群。到2030年,工业产值突破万亿元。"
     )
     figures = {(t.value, t.unit, t.comparator) for t in doc._.targets}
     assert figures == {
@@ -270,6 +270,7 @@ def test_more_than_written_between_number_and_unit(analyse) -> None:
         (2.0, "万亩", Comparator.GT),
         (1000.0, "亿元", Comparator.GE),
         (100.0, "亿元", Comparator.GE),
+        (10000.0, "亿元", Comparator.GT),
     }
 
 
