@@ -125,7 +125,8 @@ BARE_MONEY = ("亿", "千亿", "百亿", "万亿")  # scale words that stand for
 
 
 LEVELS = ("台阶", "级")  # after a scale word: a level reached or aimed at
-BARE_SCALES = frozenset("十百千万")  # 突破千亿元 (万亿元): one thousand (ten thousand) 亿元, the 一 left unwritten
+# 突破千亿元, 万亿元: one thousand (ten thousand) 亿元, the 一 left unwritten
+BARE_SCALES = frozenset("十百千万")
 
 
 def _number(text: str) -> float | None:
