@@ -19,6 +19,7 @@ from plankg.graph.model import Level, NodeType
 from .component import KnowledgeComponent
 from .facts import Mention, text_of
 from .lexicon import Lexicon, LongestMatcher, TextCodes
+from .text import is_cjk
 
 LEVEL_RANK = {level: rank for rank, level in enumerate(Level)}  # province first
 NOT_A_NAME_BEFORE = "全各本该我"  # 全市, 我区, 该县: a level word, not a division's name
@@ -33,7 +34,7 @@ def opens_clause(text: str, start: int, end: int) -> bool:
     """The two characters at start..end begin a clause: nothing or no Chinese character before
     them, and not 长 after them."""
     before = text[start - 1] if start else ""
-    return not ("\u4e00" <= before <= "\u9fff") and text[end : end + 1] != "长"
+    return not is_cjk(before) and text[end : end + 1] != "长"
 
 
 class Candidate(NamedTuple):

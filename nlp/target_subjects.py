@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -55,6 +57,7 @@ TARGET_LOGS = [*LOGS, "indicator_chars", "sentence_figures", "clauses_between"]
 # opens (某某项目等24个项目,总投资…) rather than the name's own
 LIST_TOTAL = re.compile(r"等[^,，。;；]{0,8}?[个项家批条座宗所]|在内的|为代表的|一批")
 CLAUSE_MARKS = re.compile(r"[,，;；:：]")
+LISTED_AT = re.compile(rf"(?=({LIST_TOTAL.pattern}))")  # every start of a list word, its shortest match
 # 总投资80亿元的某某项目: the figure describes the name after it (matched at the figure's end)
 OF_AFTER = re.compile(r"[^,，。;；]{0,3}的")
 TARGET_CATEGORIES = {**CATEGORIES, "unit_class": [0, 1, 2, 3, 4]}
@@ -83,32 +86,42 @@ def figure_features(text: str, t: TargetFact, sentence_figures: int) -> dict:
     }
 
 
-def text_features(text: str, targets: list[TargetFact], table: PairTable) -> dict[str, list[float]]:
+def text_features(text: str, targets: list[TargetFact], table: PairTable) -> dict[str, numpy.ndarray]:
     """What the words between a figure and a unit's nearest mention say: a list total, how many
-    clauses apart, a figure written before the name it describes, a project in the figure's clause."""
-    out: dict[str, list[float]] = {n: [] for n in TEXT_FEATURES}
-    project = float(TYPE_NUMBER[NodeType.PROJECT])
-    for i, before, after, kind in zip(
-        table.items,
-        table.columns["before"].tolist(),
-        table.columns["after"].tolist(),
-        table.columns["unit_type"].tolist(),
-        strict=True,
-    ):
-        t = targets[i]
-        if before < FAR:
-            gap = text[max(0, t.start - int(before)) : t.start]
-            listed, clauses = bool(LIST_TOTAL.search(gap)), len(CLAUSE_MARKS.findall(gap))
-        else:
-            listed, clauses = False, 20
-        of_unit = after < 6 and bool(OF_AFTER.match(text, t.end)) if after < FAR else False
-        out["list_between"].append(float(listed))
-        out["clauses_between"].append(float(min(clauses, 20)))
-        out["figure_of_unit"].append(float(of_unit))
-        out["project_near"].append(
-            float(kind == project and ((clauses <= 1 and not listed and before < 40) or of_unit))
-        )
-    return out
+    clauses apart, a figure written before the name it describes, a project in the figure's clause.
+
+    Read once per document, not per pair: clause marks as a running count over the text, list
+    words as the spans where LIST_TOTAL matches (its shortest match at each start), the word after
+    each figure once per figure."""
+    item = numpy.asarray(table.items, dtype=numpy.int64)
+    before = table.columns["before"]
+    near = before < FAR
+    starts = numpy.array([t.start for t in targets], dtype=numpy.int64)[item]
+    gap_start = numpy.maximum(0, starts - numpy.where(near, before, 0).astype(numpy.int64))
+    marks = numpy.zeros(len(text) + 1, dtype=numpy.int64)  # marks[i]: clause marks in text[:i]
+    marks[[m.end() for m in CLAUSE_MARKS.finditer(text)]] = 1
+    marks = numpy.cumsum(marks)
+    clauses = numpy.where(near, numpy.minimum(marks[starts] - marks[gap_start], 20), 20)
+    found = [(m.start(), m.start() + len(m.group(1))) for m in LISTED_AT.finditer(text)]
+    found_at = [a for a, _ in found]
+    listed = numpy.zeros(len(item), dtype=bool)
+    for r in numpy.flatnonzero(near).tolist():
+        a, end = int(gap_start[r]), int(starts[r])
+        k = bisect_left(found_at, a)
+        while k < len(found) and found[k][0] < end:
+            if found[k][1] <= end:
+                listed[r] = True
+                break
+            k += 1
+    described = numpy.array([bool(OF_AFTER.match(text, t.end)) for t in targets], dtype=bool)
+    of_unit = (table.columns["after"] < 6) & described[item] if len(item) else numpy.zeros(0, dtype=bool)
+    project = table.columns["unit_type"] == TYPE_NUMBER[NodeType.PROJECT]
+    return {
+        "list_between": listed.astype(float),
+        "clauses_between": clauses.astype(float),
+        "figure_of_unit": of_unit.astype(float),
+        "project_near": (project & (((clauses <= 1) & ~listed & (before < 40)) | of_unit)).astype(float),
+    }
 
 
 def subject_table(doc: Doc) -> PairTable:

@@ -124,7 +124,8 @@ LIST_SEPARATORS = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")  # between 
 BARE_MONEY = ("亿", "千亿", "百亿", "万亿")  # scale words that stand for yuan when no unit follows
 
 
-LEVELS = ("台阶", "级")  # after a scale word: a level reached or aimed at
+STEP, GRADE = "台阶", "级"  # after a scale word: a level reached or aimed at (千亿台阶, 千亿级)
+LEVELS = (STEP, GRADE)
 # 突破千亿元, 万亿元: one thousand (ten thousand) 亿元, the 一 left unwritten
 BARE_SCALES = frozenset("十百千万")
 
@@ -187,6 +188,7 @@ class TargetExtractor(KnowledgeComponent):
         self.after = sorted(
             ((w, Comparator(c)) for w, c, pos in rows if pos == "after"), key=lambda x: -len(x[0])
         )
+        self.after_words = dict(self.after)
         self.category = re.compile(rf"[^，,；;。：:、\n等（(]{{1,{self.category_chars}}}")
 
     def annotate(self, doc: Doc) -> Doc:
@@ -247,7 +249,7 @@ class TargetExtractor(KnowledgeComponent):
             start, end = s0 + m.start(), s0 + m.end()
             value = _number(m.group("num"))
             unit = m.group("unit")
-            if unit[-1:] == "台" and text.startswith("阶", end) and unit[:-1] in scale_words():
+            if unit[:-1] in scale_words() and text.startswith(STEP, end - 1):
                 unit, end = unit[:-1], end - 1  # 迈上千亿台阶: a level, not 千亿台 (machines)
             elif unit in scale_words() and (more := self.scaled_unit.match(text, end)):
                 unit += more.group("unit")  # 2万多亩: the unit follows 多 or 余
@@ -258,7 +260,7 @@ class TargetExtractor(KnowledgeComponent):
             )
             if target is not None:
                 if m.group("more") and target.comparator == Comparator.EQ:
-                    target.comparator = Comparator.GT  # 100余个, 3000多亿元
+                    target.comparator = self.after_words[m.group("more")]  # 100余个, 3000多亿元: >
                 out.append(target)
         return out
 
@@ -293,7 +295,7 @@ class TargetExtractor(KnowledgeComponent):
             before, text, end + consumed, clause.previous_indicator, own_names + places, unit
         )
         indicator = SYNONYMS.sub(lambda x: INDICATOR_SYNONYMS[x.group(0)], indicator)
-        if indicator.startswith(LEVELS[1]) and text.startswith(LEVELS[1], end):
+        if indicator.startswith(GRADE) and text.startswith(GRADE, end):
             indicator = indicator[1:]  # 千亿级产业集群: the cluster, not 级产业集群
         if (
             not indicator
