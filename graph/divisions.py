@@ -44,7 +44,7 @@ def ethnic_groups() -> tuple[str, ...]:
 
 
 def autonomous_head(stem: str) -> str:
-    """The place name before the ethnic groups of an autonomous unit: 印江土家族苗族 -> 印江."""
+    """The place name before the ethnic groups of an autonomous unit: 务川仡佬族苗族 -> 务川."""
     groups = ethnic_groups()
     while True:
         found = next((g for g in groups if stem.endswith(g) and len(stem) - len(g) >= 2), None)
@@ -55,7 +55,7 @@ def autonomous_head(stem: str) -> str:
 
 def short_forms(name: str) -> list[str]:
     """Short forms a text may use for a division: 天河区 -> 天河, 科尔沁右翼中旗 -> 科右中旗,
-    印江土家族苗族自治县 -> 印江, 印江县; 延边朝鲜族自治州 -> 延边, 延边州."""
+    务川仡佬族苗族自治县 -> 务川, 务川县; 湘西土家族苗族自治州 -> 湘西, 湘西州."""
     forms = []
     for suffix in division_suffixes():
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:

@@ -207,7 +207,7 @@ def test_a_village_written_after_its_town_is_part_of_it(shipped: Language) -> No
 def test_counties_listed_one_after_another_are_not_inside_each_other(shipped: Language) -> None:
     """务川县 and 玉屏县 are short forms of autonomous counties: the gazetteer knows them, so the
     second of the list is no village of the first."""
-    doc = shipped("遵义市召开会议,正安县、务川县、玉屏县负责同志参加。")
+    doc = shipped("安顺市召开会议,正安县、务川县、玉屏县负责同志参加。")
     codes = {m.text: m.attrs.get("code") for m in doc._.mentions if m.label == NodeType.DISTRICT}
     assert codes["务川县"] and codes["玉屏县"]
     part_of = {(r.head.name, r.tail.name) for r in doc._.relations if r.relation == Relation.PART_OF}
@@ -284,11 +284,11 @@ def test_a_meeting_of_the_whole_province_fits_the_province(analyse) -> None:
     """全省…推进会 held in a county: the name's reach says the province convened it."""
     from plankg.nlp.attribution import owner_rows
 
-    doc = analyse("7月2日,全省食用菌产业发展推进会在黎平县召开。贵州省有关部门和黎平县负责同志参加。")
+    doc = analyse("7月2日,全省油茶产业发展推进会在崇义县召开。江西省有关部门和崇义县负责同志参加。")
     rows = {(item.name, unit.name): row for item, unit, row in owner_rows(doc)}
     meeting = [name for name, _ in rows if name.endswith("推进会")][0]
-    assert rows[(meeting, "贵州省")]["scope_fits"] == 1.0 and rows[(meeting, "贵州省")]["scope_other"] == 0.0
-    assert rows[(meeting, "黎平县")]["scope_fits"] == 0.0 and rows[(meeting, "黎平县")]["scope_other"] == 1.0
+    assert rows[(meeting, "江西省")]["scope_fits"] == 1.0 and rows[(meeting, "江西省")]["scope_other"] == 0.0
+    assert rows[(meeting, "崇义县")]["scope_fits"] == 0.0 and rows[(meeting, "崇义县")]["scope_other"] == 1.0
 
 
 def test_target_features_read_the_words_between_name_and_figure(analyse) -> None:
