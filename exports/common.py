@@ -20,7 +20,8 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def clean_text(value: Any) -> str:
     """str(value) without characters that XML (and so GraphML, and most RDF tools) cannot carry."""
-    return _XML_INVALID.sub("", str(value))
+    text = value if type(value) is str else str(value)
+    return _XML_INVALID.sub("", text) if _XML_INVALID.search(text) else text
 
 
 def split_node_id(node: Any, data: Mapping[str, Any]) -> tuple[str, str]:
@@ -46,6 +47,8 @@ def node_label(node: Any, data: Mapping[str, Any]) -> str:
 
 def as_int(value: Any) -> int | None:
     """int or None; tolerates 2024.0 and "2024" from upstream, never yields the string "None"."""
+    if type(value) is int:  # the common case, and bool (a subclass) is not it
+        return value
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -74,7 +77,7 @@ def str_list(values: Any) -> list[str]:
         return []
     if isinstance(values, str):
         values = [values]
-    return sorted({clean_text(v).strip() for v in values if v is not None and clean_text(v).strip()})
+    return sorted({text for v in values if v is not None and (text := clean_text(v).strip())})
 
 
 def sorted_evidence(evidence: Any) -> list[dict[str, Any]]:
@@ -114,7 +117,7 @@ def node_evidence(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def supporting_docs(data: Mapping[str, Any], evidence: Iterable[Mapping[str, Any]] = ()) -> list[str]:
     """Sorted ids of the documents behind a node or edge (its `docs` plus the docs of its evidence)."""
-    return str_list(list(str_list(data.get("docs"))) + [ev["doc"] for ev in evidence if ev.get("doc")])
+    return str_list([*str_list(data.get("docs")), *(ev["doc"] for ev in evidence if ev.get("doc"))])
 
 
 def edge_relation(key: Any, data: Mapping[str, Any]) -> str:
