@@ -337,3 +337,27 @@ def test_a_figure_repeated_for_one_subject_is_kept_once() -> None:
         ("地区生产总值增速", 6),
         ("固定资产投资增速", 6),
     ]
+
+
+def part_of_pairs(doc) -> set[tuple[str, str]]:
+    return {(r.head.name, r.tail.name) for r in doc._.relations if r.relation == Relation.PART_OF}
+
+
+def test_every_item_of_a_list_after_its_city_is_part_of_it(shipped: Language) -> None:
+    """绵阳市涪城区、游仙区和三台县: the city is written once, before the first item only."""
+    doc = shipped("绵阳市涪城区、游仙区和三台县今年共安排重点项目120个,总投资860亿元。")
+    assert {("涪城区", "绵阳市"), ("游仙区", "绵阳市"), ("三台县", "绵阳市")} <= part_of_pairs(doc)
+
+
+def test_a_county_written_after_its_province_is_in_it_although_its_city_is_named(shipped: Language) -> None:
+    doc = shipped("绵阳市召开全市项目工作会议。会议通报,四川省三台县一季度新开工项目35个。")
+    assert ("三台县", "四川省") in part_of_pairs(doc)
+
+
+def test_the_headline_places_the_county_an_article_is_about(shipped: Language) -> None:
+    """Being the subject is not enough: the division above it must be named in the headline."""
+    body = "三台县召开一季度项目推进会。三台县今年计划实施重点项目60个,年度投资150亿元。"
+    placed = shipped("绵阳市一季度重点项目进展顺利\n" + body)
+    assert ("三台县", "绵阳市") in part_of_pairs(placed)
+    elsewhere = shipped("三台县一季度项目推进会召开\n" + body + "绵阳市有关部门负责同志出席会议。")
+    assert ("三台县", "绵阳市") not in part_of_pairs(elsewhere)
