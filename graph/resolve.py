@@ -336,8 +336,44 @@ class BodyResolver:
         out = []
         for rel in relations:
             rel.head, rel.tail = renamed.get(rel.head, rel.head), renamed.get(rel.tail, rel.tail)
+            zone = self.zone_named(rel.tail) if rel.relation == Relation.HOLDS_POST else None
             if rel.relation == Relation.HOLDS_POST and rel.tail.type == NodeType.DISTRICT:
                 out += self.post_bodies(rel)
+            elif zone:
+                out += self.zone_posts(rel, zone)
             else:
                 out.append(rel)
         return out, renamed
+
+    def zone_named(self, key: EntityKey) -> str | None:
+        """The zone a post's body is, or is a body of: a zone in focus (a Platform acting as a district),
+        or the zone part of its 党工委 / 管委会 (成都高新区党工委)."""
+        if key.type == NodeType.PLATFORM and key.name in self.zones:
+            return key.name
+        body = ZONE_BODY.match(key.name) if key.type == NodeType.ORGANIZATION else None
+        return body["zone"] if body and body["zone"] and not is_generic_zone(body["zone"]) else None
+
+    def zone_posts(self, rel: RelationRecord, zone: str) -> list[RelationRecord]:
+        """Posts at a zone split by the body each title names: 管委会主任 is in the zone's 管委会, and
+        党工委副书记 in its 党工委 (guidelines: a zone's 党工委 / 管委会 are Organizations)."""
+        titles: dict[EntityKey, list[str]] = {}
+        for part in (rel.attrs.get("title") or "").split("、"):
+            titled = ZONE_TITLE.match(part)
+            body = rel.tail
+            if titled:
+                record = EntityRecord(NodeType.ORGANIZATION, zone + titled["body"], places=[])
+                body = self.add(record)
+            titles.setdefault(body, []).append(part)
+        return [
+            RelationRecord(
+                rel.head,
+                rel.relation,
+                body,
+                rel.sentence,
+                rel.start,
+                rel.end,
+                dict(rel.attrs, title="、".join(roles)),
+                rel.confidence,
+            )
+            for body, roles in titles.items()
+        ]

@@ -222,10 +222,10 @@ class OfficialRecognizer(KnowledgeComponent):
     @staticmethod
     def split_posts(chain: str, offset: int) -> list[PostPhrase]:
         """The post phrases of a chain (广州市人大常委会副主任、天河区委书记), without the parts that
-        end in 领导 or 同志 (no post)."""
+        end in 领导 or 同志 (no post), nor a bare level (the 市 of 市、县领导)."""
         posts, pos = [], 0
         for part in chain.split("、"):
-            if part and not part.endswith(NOT_POSTS):
+            if part and part not in LEVEL_CHARS and not part.endswith(NOT_POSTS):
                 posts.append(PostPhrase(part, offset + pos))
             pos += len(part) + 1
         return posts
@@ -236,7 +236,7 @@ def resolve_post(post: str, post_start: int, district_at_start: Mention | None) 
 
     The body is a named District or Organization when the phrase names one (天河区委书记,
     科右中旗发展和改革委员会主任); an unnamed body keeps the level its first character gives
-    (市委书记 -> city), or nothing (书记).
+    (市委书记 -> city, 副市长 -> city), or nothing (书记).
     """
     m = ORG_BODY.match(post)
     if district_at_start is not None:
@@ -255,8 +255,9 @@ def resolve_post(post: str, post_start: int, district_at_start: Mention | None) 
         return Post(title, EntityKey(NodeType.DISTRICT, district_at_start.canonical))
     if m and len(m.group(1)) >= 4 and not any(m.group(1).startswith(c) for c in LEVEL_CHARS):
         return Post(m.group(2), EntityKey(NodeType.ORGANIZATION, m.group(1)))  # 科右中旗发展和改革委员会主任
+    office = re.sub(r"^(?:常务|代理|代)?副?", "", post)  # 副市长, 代县长: the level is the office's
     for ch, level in sorted(LEVEL_CHARS.items(), key=lambda kv: -len(kv[0])):
-        if post.startswith(ch):
+        if office.startswith(ch):
             return Post(post, level=level)
     return Post(post)
 

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from plankg.graph.divisions import division_suffixes, divisions
 from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relation
+from plankg.graph.resolve import ZONE_TITLE
 
 from .component import KnowledgeComponent
 from .context import main_district
@@ -199,15 +200,18 @@ class RelationLinker(KnowledgeComponent):
     # -- holds_post ----------------------------------------------------------------------
     def posts(self, m: Mention, sent, here, districts: list[Mention]) -> list[Link]:
         """holds_post links of an official's posts; one link per body, its titles joined by 、.
-        An unnamed body is the district in focus of its level; a title with no level after a
-        district's post (区委副书记、代区长) stays in that district."""
+        An unnamed body is the district in focus of its level; a title with no level or the same level
+        after a district's post (区委副书记、代区长) stays in that district, one of a zone's body after a
+        post in its other body (党工委副书记、管委会主任) goes with it, to be split by graph.resolve."""
         titles: dict[EntityKey, list[str]] = {}
         previous = None
         for post in m.attrs["posts"]:
             key = post.body
             if key is None:
-                if post.level is None and previous and previous.type == NodeType.DISTRICT:
+                if previous and previous.type == NodeType.DISTRICT and self.may_stay(post.level, previous):
                     key = previous
+                elif previous and previous.type == NodeType.ORGANIZATION and ZONE_TITLE.match(post.title):
+                    key = previous  # 某区党工委副书记、管委会主任: the zone's other body (graph.resolve)
                 else:
                     key = self.level_body(post.level, here, districts, m.start)
                 if key is None:
@@ -218,6 +222,11 @@ class RelationLinker(KnowledgeComponent):
             Link(m.key, Relation.HOLDS_POST, key, sent.start_char, sent.end_char, {"title": "、".join(ts)})
             for key, ts in titles.items()
         ]
+
+    def may_stay(self, level: Level | None, district: EntityKey) -> bool:
+        """A title with no body stays in the district of the post before it when it names no level or
+        that district's (区委副书记、代区长)."""
+        return level is None or any(d.level == level for d in self.index.by_name.get(district.name, ()))
 
     def level_body(self, level: Level | None, here, districts: list[Mention], pos: int):
         """The district an unnamed body (市委, 县政府) belongs to: the one in focus of that level
@@ -243,7 +252,7 @@ class RelationLinker(KnowledgeComponent):
         of_level = [d for d in districts if d.attrs.get("level") == level]
         if of_level:
             return min(of_level, key=lambda d: abs(d.start - pos)).key
-        return here
+        return None  # 市委常委 in a county's text that names no city: no holds_post (guidelines)
 
     # -- held_event / spoke_at -------------------------------------------------------------
     def organiser(self, text: str, event: Mention, units: list[Mention], sent) -> EntityKey | None:

@@ -87,3 +87,31 @@ def test_a_meeting_name_keeps_its_verbs_and_scope() -> None:
     graph = graph_of("2月18日，宁波市委召开全市民营经济高质量发展推进大会。")
     assert "全市民营经济高质量发展推进大会" in labels(graph, "Event")
     assert ("宁波市", "全市民营经济高质量发展推进大会") in edges(graph, "held_event")
+
+
+def test_posts_in_a_zones_two_bodies_go_to_each_body() -> None:
+    """A zone's 党工委 and 管委会 are Organizations; the second title names its body without the zone."""
+    graph = graph_of("4月2日，德阳高新区党工委副书记、管委会主任周明远在项目推进会上讲话。")
+    posts = edges(graph, "holds_post")
+    assert {("周明远", "德阳高新区党工委"), ("周明远", "德阳高新区管委会")} <= posts
+    assert "德阳高新区管委会" in labels(graph, "Organization")
+
+
+def test_city_posts_in_a_county_text_that_names_no_city_have_no_body() -> None:
+    """The guidelines: with no place of the post's level named anywhere, the Official has no holds_post."""
+    graph = graph_of(
+        "4月2日，中江县召开重点项目推进会。中江县委书记郑海波讲话，市委常委、副市长孙立群出席。"
+        "市、县领导何志刚、吴建清参加会议。"
+    )
+    posts = edges(graph, "holds_post")
+    assert ("郑海波", "中江县") in posts
+    assert not {(a, b) for a, b in posts if a in ("孙立群", "何志刚", "吴建清")}
+    assert {"孙立群", "何志刚", "吴建清"} <= labels(graph, "Official")
+
+
+def test_a_title_of_the_same_level_stays_in_the_district_named_before_it() -> None:
+    """区委副书记、代区长: the second title names the level of the district already named, not the
+    district the sentence is about."""
+    graph = graph_of("4月2日，罗江区召开会议。德阳市政府副秘书长、中江县委副书记、代县长何志刚出席。")
+    posts = edges(graph, "holds_post")
+    assert ("何志刚", "中江县") in posts and ("何志刚", "罗江区") not in posts
