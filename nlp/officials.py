@@ -32,6 +32,8 @@ NOT_NAME_CHARS = set(
 FUNCTION_SURNAMES = set("和与同向于从对把被将也都就还而并在及")
 NOT_POSTS = ("领导", "同志")  # 市领导张三, 李四同志: a name follows, but no post
 NOT_POST_AT = re.compile(f"(?=({'|'.join(NOT_POSTS)}))")
+# the last word of a clause's opening before a chain of posts (据…, 会议首先由…); not the 由 of 自由贸易
+CHAIN_OPENER = re.compile(r"据|(?<!自)由")
 CHAIN_STOPS = '，,。；;：:！？!?\n（(“”"'  # a chain of posts never runs over these
 LEVEL_CHARS = {
     "省": Level.PROVINCE,
@@ -208,7 +210,8 @@ class OfficialRecognizer(KnowledgeComponent):
         return m
 
     def chain_start(self, text: str, title_end: int) -> int:
-        """Walk left over post phrases joined by 、 until punctuation, a blank or the length limit."""
+        """Walk left over post phrases joined by 、 until punctuation, a blank or the length limit;
+        the words that open the clause are no part of it (会议由某局局长…, 据某区党工委委员…)."""
         start = title_end
         while start > 0:
             ch = text[start - 1]
@@ -217,7 +220,8 @@ class OfficialRecognizer(KnowledgeComponent):
             start -= 1
             if title_end - start > self.max_chain_chars:
                 break
-        return start
+        openers = list(CHAIN_OPENER.finditer(text, start, title_end))
+        return openers[-1].end() if openers else start
 
     @staticmethod
     def split_posts(chain: str, offset: int) -> list[PostPhrase]:

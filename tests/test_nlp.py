@@ -475,3 +475,12 @@ def test_longer_name_wins_over_the_place_inside_it(analyse: Analyse) -> None:
         ("萧山区", "District"),
         ("萧山经济技术开发区", "Platform"),
     ]
+
+
+def test_a_post_chain_starts_after_the_clause_opening(analyse: Analyse) -> None:
+    """会议首先由… and 据… open the clause; the 由 of 自由贸易 is part of the body's name."""
+    doc = analyse(
+        "会议首先由德阳高新园党工委书记周明远致辞，上海自由贸易试验区管委会副主任郑海波出席。", DATE
+    )
+    bodies = {m.text: [p.body.name for p in m.attrs["posts"]] for m in mentions(doc, "Official")}
+    assert bodies == {"周明远": ["德阳高新园党工委"], "郑海波": ["上海自由贸易试验区管委会"]}
