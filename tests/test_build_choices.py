@@ -127,7 +127,11 @@ def test_sources_do_not_depend_on_the_working_directory(pipeline_dir: Path, tmp_
         args = [str(script), "build", *inputs, "--out", str(out), "--quiet", "--format", "ttl"]
         subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True)
         found[name] = sources(out / "graph.ttl")
-    assert found["relative"] == found["absolute"] == {"2024/xiaoshan": "2024/xiaoshan.txt", "suzhou": "suzhou.txt"}
+    assert (
+        found["relative"]
+        == found["absolute"]
+        == {"2024/xiaoshan": "2024/xiaoshan.txt", "suzhou": "suzhou.txt"}
+    )
     sample = tmp_path / "out-sample"
     result = CliRunner().invoke(cli, ["build", "--out", str(sample), "--quiet", "--format", "ttl"])
     assert result.exit_code == 0, result.output

@@ -295,7 +295,8 @@ def test_a_long_file_reports_its_parts(tmp_path: Path, monkeypatch: pytest.Monke
     lines = result.stderr.splitlines()
     assert "large file" in lines[0] and "as 4 parts" in lines[0], lines
     assert [line for line in lines if " of 4 analysed" in line] == [
-        f"plankg: {doc.name}: part {n} of 4 analysed" for n in range(1, 5)  # the source, relative to its input
+        f"plankg: {doc.name}: part {n} of 4 analysed"
+        for n in range(1, 5)  # the source, relative to its input
     ]
 
 

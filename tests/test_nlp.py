@@ -480,7 +480,13 @@ def test_longer_name_wins_over_the_place_inside_it(analyse: Analyse) -> None:
 def test_a_post_chain_starts_after_the_clause_opening(analyse: Analyse) -> None:
     """会议首先由… and 据… open the clause; the 由 of 自由贸易 is part of the body's name."""
     doc = analyse(
-        "会议首先由德阳高新园党工委书记周明远致辞，上海自由贸易试验区管委会副主任郑海波出席。", DATE
+        "会议首先由德阳高新园党工委书记周明远致辞，上海自由贸易试验区管委会副主任郑海波出席。"
+        "据德阳经开区党工委委员吴建清介绍，项目进展顺利。",
+        DATE,
     )
     bodies = {m.text: [p.body.name for p in m.attrs["posts"]] for m in mentions(doc, "Official")}
-    assert bodies == {"周明远": ["德阳高新园党工委"], "郑海波": ["上海自由贸易试验区管委会"]}
+    assert bodies == {
+        "周明远": ["德阳高新园党工委"],
+        "郑海波": ["上海自由贸易试验区管委会"],
+        "吴建清": ["德阳经开区党工委"],
+    }
