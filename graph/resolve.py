@@ -154,6 +154,23 @@ def title_level(title: str) -> str | None:
     return m.group(1) if m else None
 
 
+def split_by_body(rel: RelationRecord, titles: dict[EntityKey, list[str]]) -> list[RelationRecord]:
+    """One holds_post per body, with the titles held in it joined by 、."""
+    return [
+        RelationRecord(
+            rel.head,
+            rel.relation,
+            body,
+            rel.sentence,
+            rel.start,
+            rel.end,
+            dict(rel.attrs, title="、".join(roles)),
+            rel.confidence,
+        )
+        for body, roles in titles.items()
+    ]
+
+
 class BodyResolver:
     """Keys the bodies one document names by their level only (县发改局, 经开区党工委, 市委) by the district
     or zone they belong to, so that each is one body and not the same node in every text:
@@ -292,19 +309,7 @@ class BodyResolver:
                     if self.division(owner.name) == owner:
                         body = named
             titles.setdefault(body, []).append(role)
-        return [
-            RelationRecord(
-                rel.head,
-                rel.relation,
-                body,
-                rel.sentence,
-                rel.start,
-                rel.end,
-                dict(rel.attrs, title="、".join(roles)),
-                rel.confidence,
-            )
-            for body, roles in titles.items()
-        ]
+        return split_by_body(rel, titles)
 
     def __call__(
         self, relations: list[RelationRecord]
@@ -364,16 +369,4 @@ class BodyResolver:
                 record = EntityRecord(NodeType.ORGANIZATION, zone + titled["body"], places=[])
                 body = self.add(record)
             titles.setdefault(body, []).append(part)
-        return [
-            RelationRecord(
-                rel.head,
-                rel.relation,
-                body,
-                rel.sentence,
-                rel.start,
-                rel.end,
-                dict(rel.attrs, title="、".join(roles)),
-                rel.confidence,
-            )
-            for body, roles in titles.items()
-        ]
+        return split_by_body(rel, titles)
