@@ -113,7 +113,8 @@ class RelationLinker(KnowledgeComponent):
         articles, five of six)."""
         out, seen, text = [], set(), text_of(doc)
         subjects = {key[1] for key in focus.values() if key}
-        headline = text.find("\n") if "\n" in text else sentence_of(0).end_char
+        lead = len(text) - len(text.lstrip())  # the headline is the first line that has text
+        headline = text.find("\n", lead) if "\n" in text[lead:] else sentence_of(lead).end_char
         by_code = {m.attrs["code"]: m for m in districts if m.attrs.get("code")}
         first = {}  # code -> where the division is first named
         for m in districts:
