@@ -341,10 +341,9 @@ class BodyResolver:
         out = []
         for rel in relations:
             rel.head, rel.tail = renamed.get(rel.head, rel.head), renamed.get(rel.tail, rel.tail)
-            zone = self.zone_named(rel.tail) if rel.relation == Relation.HOLDS_POST else None
             if rel.relation == Relation.HOLDS_POST and rel.tail.type == NodeType.DISTRICT:
                 out += self.post_bodies(rel)
-            elif zone:
+            elif rel.relation == Relation.HOLDS_POST and (zone := self.zone_named(rel.tail)):
                 out += self.zone_posts(rel, zone)
             else:
                 out.append(rel)

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from plankg.graph.model import EntityKey, Level, NodeType, Post
+from plankg.graph.resolve import title_level
 
 from .component import KnowledgeComponent
 from .facts import Mention, text_of
@@ -259,11 +260,8 @@ def resolve_post(post: str, post_start: int, district_at_start: Mention | None) 
         return Post(title, EntityKey(NodeType.DISTRICT, district_at_start.canonical))
     if m and len(m.group(1)) >= 4 and not any(m.group(1).startswith(c) for c in LEVEL_CHARS):
         return Post(m.group(2), EntityKey(NodeType.ORGANIZATION, m.group(1)))  # 科右中旗发展和改革委员会主任
-    office = re.sub(r"^(?:常务|代理|代)?副?", "", post)  # 副市长, 代县长: the level is the office's
-    for ch, level in sorted(LEVEL_CHARS.items(), key=lambda kv: -len(kv[0])):
-        if office.startswith(ch):
-            return Post(post, level=level)
-    return Post(post)
+    level = title_level(post)  # 副市长, 代县长: the level is the office's
+    return Post(post, level=LEVEL_CHARS[level]) if level else Post(post)
 
 
 def _stem(m: Mention) -> str:
