@@ -116,7 +116,7 @@ _NOT_IN_NAMES = re.compile(rf"[\s{re.escape(QUOTES)}]")  # \s: the characters st
 
 @lru_cache(maxsize=1 << 16)
 def clean_name(name: str) -> str:
-    """Names keep their quotes and spaces out: “百千万工程” -> 百千万工程. (Cached: a corpus repeats its
+    """Names keep their quotes and spaces out: “某某工程” -> 某某工程. (Cached: a corpus repeats its
     names in every document, and graph building asks for each name several times a record.)"""
     return _NOT_IN_NAMES.sub("", unicodedata.normalize("NFC", name))
 

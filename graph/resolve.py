@@ -351,7 +351,7 @@ class BodyResolver:
 
     def zone_named(self, key: EntityKey) -> str | None:
         """The zone a post's body is, or is a body of: a zone in focus (a Platform acting as a district),
-        or the zone part of its 党工委 / 管委会 (成都高新区党工委)."""
+        or the zone part of its 党工委 / 管委会 (德阳高新区党工委)."""
         if key.type == NodeType.PLATFORM and key.name in self.zones:
             return key.name
         body = ZONE_BODY.match(key.name) if key.type == NodeType.ORGANIZATION else None
