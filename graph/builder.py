@@ -11,7 +11,7 @@ identities over the whole corpus at once, so the graph does not depend on the or
   post), ``Event:经济工作会议@成华区@2024-01-04`` (organiser and date), ``Platform:高铁新城`` (a later
   namesake in an unrelated place: ``Platform:高铁新城@新建区``).
 * Projects and Organizations are keyed by name. A short form joins the one long form it is a name of
-  (湘湖金融城 / 杭州湘湖金融城, 天府新区 / 四川天府新区), Platforms only where their places agree.
+  (湘湖金融城 / 杭州湘湖金融城, 西咸新区 / 陕西西咸新区), Platforms only where their places agree.
   A zone named by its kind only (高新区) is keyed by the district owning it, a body named by its level
   only by its document's district (graph/resolve.py gives them full names where it can).
 * Industries are keyed by their sector (新能源 / 新能源产业).
@@ -72,7 +72,7 @@ def industry_key(name: str) -> str:
 
 def split_place(name: str) -> tuple[frozenset[str], str]:
     """A division written at the start of a name (its codes: namesakes give several) and the rest:
-    四川天府新区 -> ({51}, 天府新区); (∅, name) when the name starts with none."""
+    陕西西咸新区 -> ({61}, 西咸新区); (∅, name) when the name starts with none."""
     index = divisions()
     for n in range(min(len(name) - 2, 8), 1, -1):
         divs = index.by_name.get(name[:n]) or index.by_short.get(name[:n])
@@ -82,7 +82,7 @@ def split_place(name: str) -> tuple[frozenset[str], str]:
 
 
 def zone_kinds(name: str) -> list[str]:
-    """The kinds of zone a name ends with: 长子经济技术开发区 -> 经开区, 开发区, 经济技术开发区."""
+    """The kinds of zone a name ends with: 阳城经济技术开发区 -> 经开区, 开发区, 经济技术开发区."""
     return [kind for kind, forms in zone_words().items() if name.endswith(forms)]
 
 
@@ -289,10 +289,10 @@ class GraphBuilder:
         """A Platform, Project or Organization named by a short form joins the one long form it names:
 
         * the short name is an alias of the long one (湘湖金融城 of 杭州湘湖金融城) or, for a Platform, what
-          is left after the place the long one starts with (天府新区 of 四川天府新区);
+          is left after the place the long one starts with (西咸新区 of 陕西西咸新区);
         * a zone named by its kind only (高新区, owned by 成都市) joins a zone of that kind named after that
-          very place (成都高新区); a zone body named after a district (长子县经开区党工委) joins the body of the
-          zone of that kind named after it (长子经济技术开发区党工委).
+          very place (西宁高新区); a zone body named after a district (阳城县经开区党工委) joins the body of the
+          zone of that kind named after it (阳城经济技术开发区党工委).
 
         Other Platforms join only where their places agree (the same division, or one containing the other);
         a short form that fits several long ones stays apart."""
@@ -319,7 +319,7 @@ class GraphBuilder:
                     _, short = split_place(name)
                     if short != name and not is_generic_zone(short):
                         by_name.setdefault((etype, short), set()).add(nid)
-            if not is_generic_zone(zone):  # named zones, and zones named after their place (成都高新区)
+            if not is_generic_zone(zone):  # named zones, and zones named after their place (西宁高新区)
                 for kind in zone_kinds(zone):
                     by_kind.setdefault((etype, body, kind), set()).add(nid)
             where[nid] = codes | self.node_codes(nid)
@@ -334,9 +334,9 @@ class GraphBuilder:
             if etype == NodeType.ORGANIZATION and (m := ZONE_BODY.match(name)):
                 zone, body = m["zone"], m["body"]
             codes, rest = split_place(zone)
-            if zone and is_generic_zone(rest) and ("@" in nid or codes):  # 高新区@成都市, 长子县经开区党工委
+            if zone and is_generic_zone(rest) and ("@" in nid or codes):  # 高新区@成都市, 阳城县经开区党工委
                 # zones of that kind named after a place (成都高新技术产业开发区), not merely owned by one
-                # and named after the very division this one is named after or owned by (正定高新区 is not
+                # and named after the very division this one is named after or owned by (满城高新区 is not
                 # 石家庄's, though 正定县 lies in 石家庄市)
                 mine = codes or mine
                 longer = {n for n in by_kind.get((etype, body, rest), set()) - {nid} if named_at[n] & mine}

@@ -48,7 +48,7 @@ def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> d
 
 
 def named_district(name: str) -> EntityRecord:
-    """A District known only by its name (an owner named inside another name: 武汉经开区 -> 武汉市):
+    """A District known only by its name (an owner named inside another name: 南宁经开区 -> 南宁市):
     its code when the gazetteer has exactly one division of that name."""
     namesakes = divisions().by_name.get(name, [])
     code = namesakes[0].code if len(namesakes) == 1 else ""
@@ -178,7 +178,7 @@ class BodyResolver:
     * an Organization named by level only is the body of the district its sentence speaks of (its record's
       `places`), of that level: 县发改局 -> 长丰县发展和改革局, the text's form an alias;
     * a zone's 党工委 / 管委会 (经开区党工委) belongs to the zone of that kind the text names
-      (石家庄经济技术开发区党工委), else to the district it speaks of (长丰县经开区党工委);
+      (保定经济技术开发区党工委), else to the district it speaks of (沁水县经开区党工委);
     * a post in a department (区发改局局长 at 成华区) is a post in that department (成华区发展和改革局, 局长);
     * a post whose level is not its district's (市委书记 in a sentence about 成华区) is in the division of
       that level that contains it (成都市), when the text names that division.
@@ -211,7 +211,7 @@ class BodyResolver:
             zone_words().get(word, (word,)) if word else tuple(f for fs in zone_words().values() for f in fs)
         )
         names = set()
-        for k in self.entities:  # zones named as platforms, or inside their bodies' names (长子经开区党工委)
+        for k in self.entities:  # zones named as platforms, or inside their bodies' names (阳城经开区党工委)
             body = ZONE_BODY.match(k.name) if k.type == NodeType.ORGANIZATION else None
             name = k.name if k.type == NodeType.PLATFORM else body["zone"] if body else ""
             if name and not is_generic_zone(name) and name.endswith(forms):

@@ -23,7 +23,7 @@ from .facts import Mention, text_of
 from .lexicon import Lexicon
 from .text import CJK_RANGE
 
-ZONE_BODY_AFTER = re.compile(r"(党工委|管委会|管委)")  # 武汉经开区党工委: the zone has a body of its own
+ZONE_BODY_AFTER = re.compile(r"(党工委|管委会|管委)")  # 南宁经开区党工委: the zone has a body of its own
 LEVEL_WEIGHT = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 3}
 
 
@@ -97,7 +97,7 @@ class ContextTracker(KnowledgeComponent):
     def annotate(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
         text = text_of(doc)
-        # a place a name starts with (成都 in 成都高新区) does not move the focus: the name speaks of itself
+        # a place a name starts with (西宁 in 西宁高新区) does not move the focus: the name speaks of itself
         districts = [m for m in mentions if m.label == NodeType.DISTRICT and not m.leading]
         doc._.zones = zone_names = self.acting_zones(text, mentions)
         units = sorted(
@@ -113,7 +113,7 @@ class ContextTracker(KnowledgeComponent):
     # -- rules ----------------------------------------------------------------------------------
     def acting_zones(self, text: str, mentions: list[Mention]) -> set[str]:
         """Development zones that act as districts (GUIDELINES: hard cases): a zone followed by its
-        own 党工委/管委会 (武汉经开区管委会), or named in an organisation that is such a body."""
+        own 党工委/管委会 (南宁经开区管委会), or named in an organisation that is such a body."""
         zones = {
             m.canonical
             for m in mentions

@@ -36,7 +36,7 @@ class Mention:
 
     @property
     def leading(self) -> bool:
-        """A place a longer name starts with (成都 in 成都高新区): the recogniser adds it beside the
+        """A place a longer name starts with (西宁 in 西宁高新区): the recogniser adds it beside the
         name, plankg_resolve keeps it out of doc.ents, and it does not move the sentence focus."""
         return bool(self.attrs.get(LEADING))
 

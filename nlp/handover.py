@@ -84,7 +84,7 @@ def doc_to_facts(doc: Doc, source: str = "") -> DocumentFacts:
         key = EntityKey(key[0], clean_name(key[1]))
         return folded.get(key, key)
 
-    for r in doc._.relations or []:  # an owner named only inside another name (武汉经开区 -> 武汉市)
+    for r in doc._.relations or []:  # an owner named only inside another name (南宁经开区 -> 南宁市)
         for end in (r.head, r.tail):
             key = canon(end)
             if key not in entities and key.type == NodeType.DISTRICT:

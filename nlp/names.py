@@ -335,7 +335,7 @@ class NameRecognizer(KnowledgeComponent):
     # -- quoted programmes ------------------------------------------------------------
     @staticmethod
     def quoted_projects(text: str) -> list[Mention]:
-        """“百千万工程”, “工业回流”工程, “822”项目: quoted names of programmes and projects."""
+        """“千村示范工程”, “稳岗扩工”工程, “365”项目: quoted names of programmes and projects."""
         out = []
         for m in QUOTED.finditer(text):
             inner = m.group(1).strip()
@@ -359,7 +359,7 @@ class NameRecognizer(KnowledgeComponent):
     # -- congresses -------------------------------------------------------------------
     @staticmethod
     def congresses(text: str) -> list[Mention]:
-        """第十八届人民代表大会第八次会议, 第十三次党代会: sessions named by their ordinals."""
+        """第十六届人民代表大会第四次会议, 第十一次党代会: sessions named by their ordinals."""
         return [
             Mention(m.start(), m.end(), NodeType.EVENT, m.group(0), source="congress")
             for m in CONGRESS.finditer(text)
@@ -382,7 +382,7 @@ class NameRecognizer(KnowledgeComponent):
 
     # -- companies ------------------------------------------------------------------------
     def companies(self, text: str, found: list[Mention], person_ends: frozenset[int]) -> list[Mention]:
-        """赛隆科技获评, 中裕新材料获批: a company short name right before a company verb."""
+        """恒拓科技获评, 华辰新材料获批: a company short name right before a company verb."""
         out = []
         for m in self.company.finditer(text):
             end = m.end(1)

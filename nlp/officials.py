@@ -3,7 +3,7 @@
     广州市人大常委会副主任、天河区委书记陈加猛  ->  陈加猛
         post 1: body 广州市人大常委会 (Organization), title 副主任
         post 2: body 天河区 (District), title 区委书记
-    县委副书记、代理县长李卫                    ->  李卫, body left to context (the county in focus)
+    县委副书记、代理县长魏川                    ->  魏川, body left to context (the county in focus)
 
 A name is a surname from the surname list plus one or two characters; whether a third
 character still belongs to the name is decided from how often it ends names versus
@@ -161,7 +161,7 @@ class OfficialRecognizer(KnowledgeComponent):
         return sorted(ends)
 
     def listed_after(self, text: str, k: int, posts: list[Post]) -> list[Mention]:
-        """Names listed after the same title share its posts: 市领导蒋鸿、张远梅."""
+        """Names listed after the same title share its posts: 市领导秦立川、郑远航."""
         out = []
         while k < len(text) - 1 and text[k] == "、":
             other = self.names.at(text, k + 1)
@@ -240,7 +240,7 @@ def resolve_post(post: str, post_start: int, district_at_start: Mention | None) 
     """Split a post phrase into its title and body.
 
     The body is a named District or Organization when the phrase names one (天河区委书记,
-    科右中旗发展和改革委员会主任); an unnamed body keeps the level its first character gives
+    阿荣旗发展和改革委员会主任); an unnamed body keeps the level its first character gives
     (市委书记 -> city, 副市长 -> city), or nothing (书记).
     """
     m = ORG_BODY.match(post)
@@ -259,7 +259,7 @@ def resolve_post(post: str, post_start: int, district_at_start: Mention | None) 
         )  # 区人民政府区长 -> 区长
         return Post(title, EntityKey(NodeType.DISTRICT, district_at_start.canonical))
     if m and len(m.group(1)) >= 4 and not any(m.group(1).startswith(c) for c in LEVEL_CHARS):
-        return Post(m.group(2), EntityKey(NodeType.ORGANIZATION, m.group(1)))  # 科右中旗发展和改革委员会主任
+        return Post(m.group(2), EntityKey(NodeType.ORGANIZATION, m.group(1)))  # 阿荣旗发展和改革委员会主任
     level = title_level(post)  # 副市长, 代县长: the level is the office's
     return Post(post, level=LEVEL_CHARS[level]) if level else Post(post)
 

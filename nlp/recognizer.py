@@ -171,7 +171,7 @@ class LearnedRecognizer(KnowledgeComponent):
 
     @staticmethod
     def leading_places(mentions: list[Mention], candidates: list[Mention]) -> list[Mention]:
-        """The gazetteer places a platform, project or meeting name starts with (成都高新区 -> 成都):
+        """The gazetteer places a platform, project or meeting name starts with (西宁高新区 -> 西宁):
         the guidelines make them Districts of the text (the owner of the platform unless the text
         names another), though the CRF, which tags one name per character, keeps only the whole."""
         places: dict[int, dict[int, Mention]] = {}  # start -> end -> the place (one lookup a name)
@@ -219,7 +219,7 @@ class LearnedRecognizer(KnowledgeComponent):
         if label == NodeType.DISTRICT:
             canonical, attrs = division_attrs(surface)
         elif label == NodeType.OFFICIAL:
-            # a rule official overlapping the span (苏忠 for 苏忠胜) lends it the posts before it
+            # a rule official overlapping the span (苏明 for 苏明远) lends it the posts before it
             posts = next(
                 (
                     c.attrs["posts"]

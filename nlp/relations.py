@@ -76,7 +76,7 @@ class RelationLinker(KnowledgeComponent):
     def ownership(self, m: Mention, sent, here, districts: list[Mention], named: set) -> list[Link]:
         """The district a platform, project or industry belongs to: the one its name starts with
         (天河智慧城 -> 天河区), else the unit in focus. A zone in focus of its own is owned by the
-        district it is named after (武汉经开区 -> 武汉市), or the document's main district."""
+        district it is named after (南宁经开区 -> 南宁市), or the document's main district."""
         owner = self.owner(m, districts, named=named) or here
         if owner == m.key:
             owner = self.owner(m, districts, zone=True, named=named) or self.main_unit(districts)
@@ -175,7 +175,7 @@ class RelationLinker(KnowledgeComponent):
         self, m: Mention, districts: list[Mention], zone: bool = False, named: set[str | None] | None = None
     ) -> EntityKey | None:
         """A platform or project named after a county or town belongs to it (天河智慧城 -> 天河区);
-        a development zone also to the city it is named after (武汉经开区 -> 武汉市).
+        a development zone also to the city it is named after (南宁经开区 -> 南宁市).
 
         `named`: the codes of `districts`, when the caller has them (asked once per mention)."""
         levels = (Level.CITY, Level.COUNTY, Level.TOWN) if zone else (Level.COUNTY, Level.TOWN)

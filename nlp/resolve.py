@@ -75,7 +75,7 @@ class MentionResolver:
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.mentions or []
         kept = choose([m for m in mentions if not m.leading])
-        # a place a name starts with (成都 in 成都高新区) stays a mention beside its name, not in doc.ents
+        # a place a name starts with (西宁 in 西宁高新区) stays a mention beside its name, not in doc.ents
         names = {m.start for m in kept if m.end - m.start > 1}
         leading = [m for m in mentions if m.leading and m.start in names]
         doc._.mentions = sorted(kept + leading, key=lambda m: (m.start, -m.end)) if leading else kept

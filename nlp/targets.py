@@ -444,7 +444,7 @@ class TargetExtractor(KnowledgeComponent):
         return m.group(0).strip() if m else ""
 
     def subject_entity(self, text: str, names, clause_start: int, pos: int):
-        """A platform or project that opens the clause is the figure's subject (石墨烯种子园入驻项目10个)."""
+        """A platform or project that opens the clause is the figure's subject (光电孵化园入驻项目10个)."""
         for m in names:
             if clause_start <= m.start < pos:
                 lead = text[clause_start : m.start].strip()

@@ -85,7 +85,8 @@ def build(
     from click.core import ParameterSource
     from tqdm import tqdm
 
-    tqdm.monitor_interval = 0  # no monitor thread: worker processes and exports fork safely only without threads
+    # no monitor thread: worker processes and exports fork safely only without threads
+    tqdm.monitor_interval = 0
 
     from plankg.graph.filtering import evidence_count, parse_evidence
     from plankg.nlp.pipeline import PipelineMissing

@@ -2,7 +2,7 @@
 
 Counted over a character-level BIO corpus with PER tags (the MSRA NER data of SIGHAN 2006);
 the recogniser uses the ratio to decide whether a 3rd character after a surname still
-belongs to the name (陈加猛) or already starts the next word (李卫作报告).
+belongs to the name (陈加猛) or already starts the next word (魏川作报告).
 
     python -m training.build_name_chars CORPUS.bio [CORPUS.bio ...]
 """
