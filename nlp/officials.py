@@ -36,6 +36,8 @@ NOT_POST_AT = re.compile(f"(?=({'|'.join(NOT_POSTS)}))")
 # the last word of a clause's opening before a chain of posts (据…, 会议首先由…); not the 由 of 自由贸易
 CHAIN_OPENER = re.compile(r"据|(?<!自)由")
 CHAIN_STOPS = '，,。；;：:！？!?\n（(“”"'  # a chain of posts never runs over these
+NAME_LIST_TAIL = re.compile(r"(?:、[\u4e00-\u9fff]{2,4}){2,}")  # the items after a list's first name
+SENTENCE_ENDS = "。！？!?\n"
 LEVEL_CHARS = {
     "省": Level.PROVINCE,
     "市": Level.CITY,
@@ -111,7 +113,7 @@ class PostPhrase:
 class OfficialRecognizer(KnowledgeComponent):
     """Officials: a chain of posts (body + office, joined by 、) followed by a personal name."""
 
-    files = ("titles.txt", *PersonNames.files)
+    files = ("titles.txt", "name_list_cues.txt", *PersonNames.files)
 
     def __init__(self, name: str, max_chain_chars: int) -> None:
         super().__init__(name)
@@ -120,6 +122,7 @@ class OfficialRecognizer(KnowledgeComponent):
     def prepare(self, lexicon: Lexicon) -> None:
         self.titles: LongestMatcher = lexicon.matcher("titles.txt")
         self.names = PersonNames(lexicon)
+        self.list_cues: LongestMatcher = lexicon.matcher("name_list_cues.txt")
 
     def annotate(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -149,6 +152,7 @@ class OfficialRecognizer(KnowledgeComponent):
             titled += self.listed_after(text, j + len(name), posts)
             found += titled
             i = titled[-1].end
+        found += self.name_lists(text, found)
         found += self.untitled_mentions(text, found)
         doc._.mentions = mentions + found
         return doc
@@ -161,12 +165,18 @@ class OfficialRecognizer(KnowledgeComponent):
         return sorted(ends)
 
     def listed_after(self, text: str, k: int, posts: list[Post]) -> list[Mention]:
-        """Names listed after the same title share its posts: 市领导秦立川、郑远航."""
+        """Names listed after the same title share its posts: 市领导秦立川、郑远航; an item of the list
+        ends at its 、."""
         out = []
         while k < len(text) - 1 and text[k] == "、":
             other = self.names.at(text, k + 1)
             if not other:
                 break
+            # inside a list an item runs to its 、 (郑远航、: the odds of 航 ending a name do not count)
+            end = text.find("、", k + 1, k + 5)
+            item = text[k + 1 : end] if end > 0 else ""
+            if len(other) < len(item) <= 3 and all(CJK.match(ch) for ch in item):
+                other = item
             out.append(
                 Mention(
                     k + 1,
@@ -179,6 +189,48 @@ class OfficialRecognizer(KnowledgeComponent):
             )
             k += 1 + len(other)
         return out
+
+    def name_lists(self, text: str, found: list[Mention]) -> list[Mention]:
+        """A bare list of at least three personal names in a sentence about officials
+        (在主席台就座的还有秦立川、郑远航、魏川等): the people of a platform or an attendance list."""
+        known = {m.text for m in found}
+        by_end = {m.end: m for m in found}
+        out = []
+        for m in NAME_LIST_TAIL.finditer(text):
+            head = by_end.get(m.start()) or self.name_ending_at(text, m.start(), found)
+            if head is None:
+                continue
+            items = [(head.start, head.text)]
+            start = m.start() + 1
+            tail = m.group()[1:].split("、")
+            for k, item in enumerate(tail):
+                name = self.names.at(text, start)
+                if name and (name == item or k == len(tail) - 1 and len(item) - len(name) == 1):
+                    items.append((start, name))
+                start += len(item) + 1
+            if len(items) < 3 or len(items) < 0.9 * (len(tail) + 1):
+                continue
+            a = max(text.rfind(ch, 0, m.start()) for ch in SENTENCE_ENDS) + 1
+            b = min([x for x in (text.find(ch, m.end()) for ch in SENTENCE_ENDS) if x >= 0] or [len(text)])
+            if next(self.list_cues.ends(text[a:b]), None) is None and not any(n in known for _, n in items):
+                continue
+            taken = {m.start for m in found} | {m.start for m in out}
+            out += [
+                Mention(s, s + len(name), NodeType.OFFICIAL, name, source="name-list")
+                for s, name in items
+                if s not in taken
+            ]
+        return out
+
+    def name_ending_at(self, text: str, end: int, found: list[Mention]) -> Mention | None:
+        """The personal name that ends right before a list's first 、 (还有秦立川、): the longest that
+        overlaps no name found already."""
+        for size in (4, 3, 2):
+            s = end - size
+            if s >= 0 and self.names.at(text, s) == text[s:end]:
+                if not any(m.start < end and s < m.end for m in found):
+                    return Mention(s, end, NodeType.OFFICIAL, text[s:end], source="name-list")
+        return None
 
     @staticmethod
     def untitled_mentions(text: str, found: list[Mention]) -> list[Mention]:

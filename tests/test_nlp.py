@@ -490,3 +490,23 @@ def test_a_post_chain_starts_after_the_clause_opening(analyse: Analyse) -> None:
         "郑海波": ["上海自由贸易试验区管委会"],
         "吴建清": ["德阳经开区党工委"],
     }
+
+
+def test_names_listed_after_one_title_run_to_their_commas(analyse: Analyse) -> None:
+    """郑树强 stays whole inside the list, although 强 more often follows a name than ends one."""
+    doc = analyse("市委常委韩立明、郑树强、张海宁出席活动。", DATE)
+    assert {m.text: [p.title for p in m.attrs["posts"]] for m in mentions(doc, "Official")} == {
+        "韩立明": ["市委常委"],
+        "郑树强": ["市委常委"],
+        "张海宁": ["市委常委"],
+    }
+
+
+def test_a_bare_list_of_names_on_the_platform_is_a_list_of_officials(analyse: Analyse) -> None:
+    doc = analyse("大会开幕。在主席台就座的还有秦立川、郑远航、魏书桐、苏明远等。", DATE)
+    assert {"秦立川", "郑远航", "魏书桐", "苏明远"} <= names(doc, "Official")
+
+
+def test_a_list_of_names_in_a_sentence_not_about_officials_is_left_alone(analyse: Analyse) -> None:
+    doc = analyse("本届作文比赛的一等奖由张晓雨、李思彤、王梓涵获得。", DATE)
+    assert not names(doc, "Official") & {"张晓雨", "李思彤", "王梓涵"}
