@@ -361,3 +361,17 @@ def test_the_headline_places_the_county_an_article_is_about(shipped: Language) -
     assert ("三台县", "绵阳市") in part_of_pairs(placed)
     elsewhere = shipped("三台县一季度项目推进会召开\n" + body + "绵阳市有关部门负责同志出席会议。")
     assert ("三台县", "绵阳市") not in part_of_pairs(elsewhere)
+
+
+def test_a_session_named_over_a_line_break_is_still_an_event(shipped: Language) -> None:
+    """A work report's heading breaks the session's name over two lines; the CRF never saw a name with
+    a line break in it, so the rule's reading is kept, keyed without the break."""
+    doc = shipped(
+        "涪城区人民政府工作报告\n——2025年1月8日在绵阳市涪城区第十届\n人民代表大会第三次会议上\n"
+        "区长 魏川\n各位代表：现在，我代表区人民政府向大会报告工作。"
+    )
+    from plankg.nlp.handover import doc_to_facts
+
+    events = [e for e in doc_to_facts(doc).entities if e.type == NodeType.EVENT]
+    assert [e.name for e in events] == ["第十届人民代表大会第三次会议"]
+    assert 0 < events[0].confidence <= 1
