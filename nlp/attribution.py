@@ -68,6 +68,12 @@ def owner_rows(doc: Doc) -> list[tuple[EntityKey, EntityKey, dict]]:
     ]
 
 
+def same_zone(item: EntityKey, unit: EntityKey) -> bool:
+    """A zone acting as a unit does not own itself, nor its short or long form (经开区 / 某某经开区: one
+    name ends the other, as `graph.resolve.fold_aliases` folds them)."""
+    return item.type == unit.type and (item.name.endswith(unit.name) or unit.name.endswith(item.name))
+
+
 def choose(
     scored: list[tuple[EntityKey, EntityKey, float]], first: float, more: float
 ) -> list[tuple[EntityKey, EntityKey, float]]:
@@ -93,7 +99,11 @@ class OwnerAttribution(LinearComponent):
         items, table = owner_table(doc)
         p = self.model.probabilities(table)
         chosen = choose(
-            [(items[i], unit, pi) for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True)],
+            [
+                (items[i], unit, pi)
+                for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True)
+                if not same_zone(items[i], unit)
+            ],
             self.model.settings.get("first", 0.1),
             self.model.settings.get("more", 0.5),
         )

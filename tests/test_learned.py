@@ -13,7 +13,7 @@ import pytest
 from spacy.language import Language
 
 from plankg.graph.model import EntityKey, NodeType, Relation
-from plankg.nlp.attribution import choose
+from plankg.nlp.attribution import choose, same_zone
 from plankg.nlp.linear import LogisticModel
 from plankg.nlp.pipeline import SHIPPED_SEGMENTER, create
 from plankg.nlp.recognizer import division_attrs
@@ -375,3 +375,12 @@ def test_a_session_named_over_a_line_break_is_still_an_event(shipped: Language) 
     events = [e for e in doc_to_facts(doc).entities if e.type == NodeType.EVENT]
     assert [e.name for e in events] == ["第十届人民代表大会第三次会议"]
     assert events[0].confidence == shipped.get_pipe("plankg_recognizer").line_break_confidence
+
+
+def test_a_zone_is_not_its_own_owner() -> None:
+    """经开区 and 德阳经开区 are one zone (one name ends the other): neither is offered as the other's owner."""
+    zone = EntityKey(NodeType.PLATFORM, "德阳经开区")
+    assert same_zone(zone, EntityKey(NodeType.PLATFORM, "经开区"))
+    assert same_zone(EntityKey(NodeType.PLATFORM, "经开区"), zone)
+    assert not same_zone(zone, EntityKey(NodeType.DISTRICT, "德阳市"))
+    assert not same_zone(EntityKey(NodeType.PLATFORM, "德阳经开区电子产业园"), zone)
