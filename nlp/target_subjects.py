@@ -50,7 +50,7 @@ FIGURE_FEATURES = [
     "sentence_figures",
     "figure_in_heading",
 ]
-TEXT_FEATURES = ["list_between", "clauses_between", "figure_of_unit", "project_near"]
+TEXT_FEATURES = ["list_between", "clauses_between", "figure_of_unit", "project_near", "anaphor"]
 TARGET_FEATURES = [*FEATURES, *FIGURE_FEATURES, *TEXT_FEATURES]
 TARGET_LOGS = [*LOGS, "indicator_chars", "sentence_figures", "clauses_between"]
 # the text between a name and a figure after it that makes the figure a total of a list the name
@@ -60,6 +60,9 @@ CLAUSE_MARKS = re.compile(r"[,，;；:：]")
 LISTED_AT = re.compile(rf"(?=({LIST_TOTAL.pattern}))")  # every start of a list word, its shortest match
 # 总投资80亿元的某某项目: the figure describes the name after it (matched at the figure's end)
 OF_AFTER = re.compile(r"[^,，。;；]{0,3}的")
+# a sentence that opens by naming its subject with a common noun (项目一期投资…, 该园区…) speaks of the
+# project (项目, 工程) or the project or platform (园区, 基地) named last before it
+ANAPHOR = re.compile(r"[\s“”\"]*(?:该|这个|此|本|其中|其)?(?:一期)?(项目|工程|园区|产业园|基地)")
 TARGET_CATEGORIES = {**CATEGORIES, "unit_class": [0, 1, 2, 3, 4]}
 
 
@@ -124,6 +127,38 @@ def text_features(text: str, targets: list[TargetFact], table: PairTable) -> dic
     }
 
 
+def anaphor_feature(
+    text: str, targets: list[TargetFact], view: DocumentView, table: PairTable
+) -> numpy.ndarray:
+    """1 where the figure's sentence opens with a common noun for its subject (项目一期投资33亿元) and
+    the unit is the last project (or, for 园区/基地, project or platform) named before that sentence."""
+    named = sorted(
+        (m.start, key)
+        for key, mentions in view.entities.items()
+        if key.type in (NodeType.PROJECT, NodeType.PLATFORM)
+        for m in mentions
+    )
+    starts = [s for s, _ in named]
+    referent: list[object] = []
+    for t in targets:
+        m = ANAPHOR.match(text, t.sent_start, t.end)
+        kinds = (
+            (NodeType.PROJECT,)
+            if m and m.group(1) in ("项目", "工程")
+            else (NodeType.PROJECT, NodeType.PLATFORM)
+        )
+        before = (
+            [key for _, key in named[: bisect_left(starts, t.sent_start)] if key.type in kinds] if m else []
+        )
+        referent.append(before[-1] if before else None)
+    return numpy.array(
+        [
+            float(referent[i] is not None and referent[i] == unit)
+            for i, unit in zip(table.items, table.units, strict=True)
+        ]
+    )
+
+
 def subject_table(doc: Doc) -> PairTable:
     """Every figure of the document (its index in doc._.targets) with every possible subject: the pair
     features and the figure's own."""
@@ -143,6 +178,7 @@ def subject_table(doc: Doc) -> PairTable:
     between = text_features(text, targets, table)
     for name, values in between.items():
         table.add(name, values)
+    table.add("anaphor", anaphor_feature(text, targets, view, table))
     ruled = [float(targets[i].subject == unit) for i, unit in zip(table.items, table.units, strict=True)]
     table.add("rule_subject", ruled)
     table.add("rule", ruled)

@@ -510,3 +510,14 @@ def test_a_bare_list_of_names_on_the_platform_is_a_list_of_officials(analyse: An
 def test_a_list_of_names_in_a_sentence_not_about_officials_is_left_alone(analyse: Analyse) -> None:
     doc = analyse("本届作文比赛的一等奖由张晓雨、李思彤、王梓涵获得。", DATE)
     assert not names(doc, "Official") & {"张晓雨", "李思彤", "王梓涵"}
+
+
+def test_a_sentence_that_opens_with_xiangmu_speaks_of_the_last_project(analyse: Analyse) -> None:
+    """项目一期投资12亿元 after a sentence naming a project: the figure's anaphor feature points at it."""
+    from plankg.nlp.target_subjects import subject_table
+
+    doc = analyse("三台县举行签约仪式。华辰光电显示模组项目落户三台县。项目一期投资12亿元。", DATE)
+    table = subject_table(doc)
+    anaphor = dict(zip((unit.name for unit in table.units), table.columns["anaphor"].tolist(), strict=True))
+    assert anaphor["华辰光电显示模组项目"] == 1.0
+    assert anaphor["三台县"] == 0.0
