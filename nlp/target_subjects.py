@@ -26,7 +26,18 @@ from plankg.graph.quantity import in_base_unit, split_scale
 
 from .facts import TargetFact, text_of
 from .linear import LinearComponent
-from .pairs import CATEGORIES, FAR, FEATURES, LOGS, TYPE_NUMBER, DocumentView, PairFeatures, PairTable
+from .pairs import (
+    CATEGORIES,
+    FAR,
+    FEATURES,
+    LOGS,
+    SCOPE_WORD,
+    SCOPES,
+    TYPE_NUMBER,
+    DocumentView,
+    PairFeatures,
+    PairTable,
+)
 
 MODEL_FILE = "subjects.json"
 SUBJECTS = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)
@@ -50,7 +61,15 @@ FIGURE_FEATURES = [
     "sentence_figures",
     "figure_in_heading",
 ]
-TEXT_FEATURES = ["list_between", "clauses_between", "figure_of_unit", "project_near", "anaphor"]
+TEXT_FEATURES = [
+    "list_between",
+    "clauses_between",
+    "figure_of_unit",
+    "project_near",
+    "anaphor",
+    "clause_scope_fits",
+    "clause_scope_other",
+]
 TARGET_FEATURES = [*FEATURES, *FIGURE_FEATURES, *TEXT_FEATURES]
 TARGET_LOGS = [*LOGS, "indicator_chars", "sentence_figures", "clauses_between"]
 # the text between a name and a figure after it that makes the figure a total of a list the name
@@ -159,6 +178,26 @@ def anaphor_feature(
     )
 
 
+def clause_scope(text: str, targets: list[TargetFact], view: DocumentView, table: PairTable) -> dict:
+    """The figure's clause says its reach before it (全县梅花鹿饲养总量达25万只, 全市地区生产总值): the unit
+    is a division of that level (`clause_scope_fits`) or of another level or none (`clause_scope_other`)."""
+    wanted = []
+    for t in targets:
+        marks = [m.end() for m in CLAUSE_MARKS.finditer(text, t.sent_start, t.start)]
+        found = SCOPE_WORD.search(text, marks[-1] if marks else t.sent_start, t.start)
+        wanted.append(SCOPES[found.group(0)] if found else None)
+    fits, other = [], []
+    for i, unit in zip(table.items, table.units, strict=True):
+        if wanted[i] is None:
+            fits.append(0.0)
+            other.append(0.0)
+            continue
+        level = view.entities[unit][0].attrs.get("level") if unit.type == NodeType.DISTRICT else None
+        fits.append(float(level in wanted[i]))
+        other.append(float(level not in wanted[i]))
+    return {"clause_scope_fits": numpy.array(fits), "clause_scope_other": numpy.array(other)}
+
+
 def subject_table(doc: Doc) -> PairTable:
     """Every figure of the document (its index in doc._.targets) with every possible subject: the pair
     features and the figure's own."""
@@ -179,6 +218,8 @@ def subject_table(doc: Doc) -> PairTable:
     for name, values in between.items():
         table.add(name, values)
     table.add("anaphor", anaphor_feature(text, targets, view, table))
+    for name, values in clause_scope(text, targets, view, table).items():
+        table.add(name, values)
     ruled = [float(targets[i].subject == unit) for i, unit in zip(table.items, table.units, strict=True)]
     table.add("rule_subject", ruled)
     table.add("rule", ruled)

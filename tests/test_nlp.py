@@ -521,3 +521,19 @@ def test_a_sentence_that_opens_with_xiangmu_speaks_of_the_last_project(analyse: 
     anaphor = dict(zip((unit.name for unit in table.units), table.columns["anaphor"].tolist(), strict=True))
     assert anaphor["华辰光电显示模组项目"] == 1.0
     assert anaphor["三台县"] == 0.0
+
+
+def test_a_figure_whose_clause_says_quanxian_belongs_to_a_county(analyse: Analyse) -> None:
+    """全县…达25万只: the clause's scope word fits the county, not the city named before it."""
+    from plankg.nlp.target_subjects import subject_table
+
+    doc = analyse("绵阳市三台县大力发展特色养殖。截至去年，全县肉牛存栏量达25万头。", DATE)
+    table = subject_table(doc)
+    fits = dict(
+        zip((unit.name for unit in table.units), table.columns["clause_scope_fits"].tolist(), strict=True)
+    )
+    other = dict(
+        zip((unit.name for unit in table.units), table.columns["clause_scope_other"].tolist(), strict=True)
+    )
+    assert (fits["三台县"], other["三台县"]) == (1.0, 0.0)
+    assert (fits["绵阳市"], other["绵阳市"]) == (0.0, 1.0)
