@@ -47,8 +47,11 @@ def owner_table(doc: Doc) -> tuple[list[EntityKey], PairTable]:
         table.items = [where[keys[i]] for i in table.items]
         parts.append(table)
     table = PairTable.concat(parts)
-    # back in the document's order of entities, units in theirs
-    order = sorted(range(len(table)), key=lambda r: table.items[r])
+    # back in the document's order of entities, units in theirs; no zone offered as its own owner
+    order = sorted(
+        (r for r in range(len(table)) if not same_zone(items[table.items[r]], table.units[r])),
+        key=lambda r: table.items[r],
+    )
     table = table.take(order)
     table.add(
         "rule",
@@ -99,11 +102,7 @@ class OwnerAttribution(LinearComponent):
         items, table = owner_table(doc)
         p = self.model.probabilities(table)
         chosen = choose(
-            [
-                (items[i], unit, pi)
-                for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True)
-                if not same_zone(items[i], unit)
-            ],
+            [(items[i], unit, pi) for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True)],
             self.model.settings.get("first", 0.1),
             self.model.settings.get("more", 0.5),
         )
