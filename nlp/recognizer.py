@@ -65,7 +65,7 @@ def division_attrs(surface: str) -> tuple[str, dict]:
 
 
 class LearnedRecognizer(KnowledgeComponent):
-    files = FILES
+    files = (*FILES, "name_stop_verbs.txt")
 
     def __init__(
         self,
@@ -90,6 +90,8 @@ class LearnedRecognizer(KnowledgeComponent):
     # -- knowledge and weights ------------------------------------------------------------
     def prepare(self, lexicon: Lexicon) -> None:
         self.features = CharFeatures(lexicon)
+        # verbs that follow a name and cannot end one (许某陪同, 白某讲话): a learned name stops before them
+        self.name_verbs = lexicon.matcher("name_stop_verbs.txt")
 
     def initialize(
         self, get_examples=None, *, nlp=None, data_dir: str | None = None, model: str | None = None
@@ -167,6 +169,8 @@ class LearnedRecognizer(KnowledgeComponent):
         for start, end, kind in bio_spans(labels):
             confidence = sum(tagger.marginal(labels[i], i) for i in range(start, end)) / (end - start)
             label = NodeType(kind)
+            if label == NodeType.OFFICIAL and end - start == 3 and self.verb_at(text, end - 1):
+                end -= 1
             m = rule.get((start, end, label)) or self.new_mention(text, start, end, label, candidates)
             m.confidence = self.calibrated(confidence)
             mentions.append(m)
@@ -176,6 +180,10 @@ class LearnedRecognizer(KnowledgeComponent):
         mentions += self.across_lines(text, candidates, taken)
         doc._.mentions = mentions + self.leading_places(mentions, candidates)
         return doc
+
+    def verb_at(self, text: str, i: int) -> bool:
+        """A verb of two or more characters starts at i (陪同, 讲话, 致辞)."""
+        return self.name_verbs.match_at(text, i) is not None
 
     @staticmethod
     def leading_places(mentions: list[Mention], candidates: list[Mention]) -> list[Mention]:

@@ -384,3 +384,33 @@ def test_a_zone_is_not_its_own_owner() -> None:
     assert same_zone(EntityKey(NodeType.PLATFORM, "经开区"), zone)
     assert not same_zone(zone, EntityKey(NodeType.DISTRICT, "德阳市"))
     assert not same_zone(EntityKey(NodeType.PLATFORM, "德阳经开区电子产业园"), zone)
+
+
+class OneNameTagger:
+    """A stand-in for the CRF that tags the characters [start, end) as one Official name."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.span = (start, end)
+
+    def tag(self, features: list) -> list[str]:
+        start, end = self.span
+        return [
+            "B-Official" if i == start else "I-Official" if start < i < end else "O"
+            for i in range(len(features))
+        ]
+
+    def marginal(self, label: str, i: int) -> float:
+        return 0.9
+
+
+def test_a_learned_name_stops_before_a_verb_that_follows_names(shipped: Language, monkeypatch) -> None:
+    """许某陪同: a CRF that runs the name into 陪同 is cut back to the two-character name."""
+    text = "副县长魏川陪同调研。"
+    recognizer = shipped.get_pipe("plankg_recognizer")
+    monkeypatch.setattr(recognizer, "tagger", lambda: OneNameTagger(3, 6))  # 魏川陪
+    doc = shipped.make_doc(text)
+    for name, component in shipped.pipeline:
+        doc = component(doc)
+        if name == "plankg_recognizer":
+            break
+    assert [m.text for m in doc._.mentions if m.label == NodeType.OFFICIAL] == ["魏川"]
