@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -57,6 +58,8 @@ class RelationLinker(KnowledgeComponent):
             if m.label == NodeType.DISTRICT or (m.label == NodeType.PLATFORM and m.canonical in zones)
         ]
         named = {d.attrs.get("code") for d in districts}
+        counts = Counter(v for v in focus.values() if v)
+        main = counts.most_common(1)[0][0] if counts else None  # the article's subject
         rels: list[Link] = self.part_of(doc, districts, sentence_of, focus)
         events: list[tuple[Mention, object]] = []
         for m in mentions:
@@ -65,7 +68,7 @@ class RelationLinker(KnowledgeComponent):
             if m.label in OWNER_RELATION:
                 rels += self.ownership(m, sent, here, districts, named)
             elif m.label == NodeType.OFFICIAL and m.attrs.get("posts"):
-                rels += self.posts(m, sent, here, districts)
+                rels += self.posts(m, sent, self.own_city(here, main), districts)
             elif m.label == NodeType.EVENT:
                 rels += self.held_event(text, m, sent, here, units, doc._.year)
                 events.append((m, sent))
@@ -223,6 +226,22 @@ class RelationLinker(KnowledgeComponent):
             Link(m.key, Relation.HOLDS_POST, key, sent.start_char, sent.end_char, {"title": "、".join(ts)})
             for key, ts in titles.items()
         ]
+
+    def own_city(self, here, main):
+        """A county-level city's article calls its own 市委 and 市长 so; the prefecture above it is named
+        when meant (榆林市委常委、某市委书记…, then 市委副书记、市长 is the county-level city's). So where
+        the sentence's focus is the prefecture of the article's subject, a county-level 市, posts read
+        the subject instead."""
+        if here is None or main is None or here == main:
+            return here
+        subject = [
+            d
+            for d in self.index.by_name.get(main[1], ())
+            if d.level == Level.COUNTY and d.name.endswith("市")
+        ]
+        if any(a.name == here[1] and a.level == Level.CITY for d in subject for a in self.index.ancestors(d)):
+            return main
+        return here
 
     def may_stay(self, level: Level | None, district: EntityKey) -> bool:
         """A title with no body stays in the district of the post before it when it names no level or

@@ -109,6 +109,18 @@ def test_city_posts_in_a_county_text_that_names_no_city_have_no_body() -> None:
     assert {"孙立群", "何志刚", "吴建清"} <= labels(graph, "Official")
 
 
+def test_a_county_level_citys_article_calls_its_own_bodies_shi() -> None:
+    """In a 江油市 article, 市委副书记、市长 after 绵阳市委常委… is 江油市's: the prefecture is named when meant."""
+    graph = graph_of(
+        "江油市召开重点项目推进会\n4月2日，江油市召开重点项目推进会。"
+        "绵阳市委常委、江油市委书记周明远，市委副书记、市长郑远航，市委常委魏书桐出席会议。"
+        "江油市今年将新开工项目30个。"
+    )
+    posts = edges(graph, "holds_post")
+    assert {("周明远", "绵阳市"), ("周明远", "江油市"), ("郑远航", "江油市"), ("魏书桐", "江油市")} <= posts
+    assert ("郑远航", "绵阳市") not in posts
+
+
 def test_a_title_of_the_same_level_stays_in_the_district_named_before_it() -> None:
     """区委副书记、代区长: the second title names the level of the district already named, not the
     district the sentence is about."""
