@@ -140,6 +140,9 @@ class OfficialRecognizer(KnowledgeComponent):
             if not name:
                 continue
             chain_start = self.chain_start(text, i)
+            if found and chain_start < found[-1].end:  # a chain never runs back over a name found before it
+                comma = text.find("、", found[-1].end, min(i, found[-1].end + 3))
+                chain_start = comma + 1 if comma >= 0 else found[-1].end
             posts = [
                 resolve_post(p.text, p.start, self.innermost(district_at, p.start))
                 for p in self.split_posts(text[chain_start:i], chain_start)
@@ -149,7 +152,7 @@ class OfficialRecognizer(KnowledgeComponent):
                     j, j + len(name), NodeType.OFFICIAL, name, source="title+name", attrs={"posts": posts}
                 )
             ]
-            titled += self.listed_after(text, j + len(name), posts)
+            titled += self.listed_after(text, j + len(name), posts, district_at)
             found += titled
             i = titled[-1].end
         found += self.name_lists(text, found)
@@ -164,13 +167,15 @@ class OfficialRecognizer(KnowledgeComponent):
         ends.update(m.end(1) for m in NOT_POST_AT.finditer(text))
         return sorted(ends)
 
-    def listed_after(self, text: str, k: int, posts: list[Post]) -> list[Mention]:
+    def listed_after(
+        self, text: str, k: int, posts: list[Post], district_at: dict[int, Mention] | None = None
+    ) -> list[Mention]:
         """Names listed after the same title share its posts: 市领导秦立川、郑远航; an item of the list
         ends at its 、."""
         out = []
         while k < len(text) - 1 and text[k] == "、":
             other = self.names.at(text, k + 1)
-            if not other:
+            if not other or k + 1 in (district_at or {}):  # 、某县委书记…: the next chain of posts
                 break
             # inside a list an item runs to its 、 (郑远航、: the odds of 航 ending a name do not count)
             end = text.find("、", k + 1, k + 5)

@@ -121,6 +121,17 @@ def test_a_county_level_citys_article_calls_its_own_bodies_shi() -> None:
     assert ("郑远航", "绵阳市") not in posts
 
 
+def test_a_chain_of_posts_never_runs_back_over_a_name() -> None:
+    """涪城区委书记周明远、三台县委书记郑远航: the second chain starts after the first name."""
+    graph = graph_of("4月2日，绵阳市召开项目推进会。涪城区委书记周明远、三台县委书记郑远航分别发言。")
+    posts = {
+        (a, b): d.get("title") for a, b, d in graph.edges(data=True) if d.get("relation") == "holds_post"
+    }
+    names = {n: d["label"] for n, d in graph.nodes(data=True)}
+    posts = {(names[a], names[b]): title for (a, b), title in posts.items()}
+    assert posts == {("周明远", "涪城区"): "区委书记", ("郑远航", "三台县"): "县委书记"}
+
+
 def test_a_title_of_the_same_level_stays_in_the_district_named_before_it() -> None:
     """区委副书记、代区长: the second title names the level of the district already named, not the
     district the sentence is about."""
