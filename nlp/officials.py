@@ -38,6 +38,12 @@ CHAIN_OPENER = re.compile(r"据|(?<!自)由")
 CHAIN_STOPS = '，,。；;：:！？!?\n（(“”"'  # a chain of posts never runs over these
 NAME_LIST_TAIL = re.compile(r"(?:、[\u4e00-\u9fff]{2,4}){2,}")  # the items after a list's first name
 SENTENCE_ENDS = "。！？!?\n"
+# a transliterated name (Uyghur, Mongolian, Tibetan …): parts joined by the middle dot
+DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・][\u4e00-\u9fff]{1,8})+")
+# a name typeset with spaces between its characters (a report's byline: 区长 某 某)
+SPACED_NAME = re.compile(
+    r"([\u4e00-\u9fff])[ \u3000]{1,3}([\u4e00-\u9fff])(?:[ \u3000]{1,3}([\u4e00-\u9fff]))?(?=\s|$|[，,。、])"
+)
 LEVEL_CHARS = {
     "省": Level.PROVINCE,
     "市": Level.CITY,
@@ -103,6 +109,27 @@ class PersonNames:
             name = name[:2] if len(name) == 3 and name[:2] not in common else None
         return name
 
+    def written_at(self, text: str, i: int) -> tuple[str, int] | None:
+        """The name a title is followed by, as (name, end): a Han name, a transliterated one
+        (某某·某某) or one typeset with spaces (某 某), the spaces left out of the name."""
+        dotted = DOTTED_NAME.match(text, i)
+        if dotted:  # the last part ends where a character more often follows a name than ends one
+            dot = max(dotted.group(0).rfind(ch) for ch in "·•・")
+            end = i + dot + 3
+            while end < dotted.end() and end - (i + dot) <= 5:
+                in_name, after = self.odds.get(text[end], (1, 0))
+                if text[end] in NOT_NAME_CHARS or after > in_name:
+                    break
+                end += 1
+            return text[i:end], end
+        name = self.at(text, i)
+        if name:
+            return name, i + len(name)
+        spaced = SPACED_NAME.match(text, i)
+        if spaced and spaced.group(1) in self.surnames:
+            return "".join(g for g in spaced.groups() if g), spaced.end()
+        return None
+
 
 @dataclass
 class PostPhrase:
@@ -136,9 +163,10 @@ class OfficialRecognizer(KnowledgeComponent):
             i = j = end
             while j < len(text) and text[j] in " \u3000":
                 j += 1
-            name = self.names.at(text, j)
-            if not name:
+            written = self.names.written_at(text, j)
+            if not written:
                 continue
+            name, name_end = written
             chain_start = self.chain_start(text, i)
             if found and chain_start < found[-1].end:  # a chain never runs back over a name found before it
                 comma = text.find("、", found[-1].end, min(i, found[-1].end + 3))
@@ -149,10 +177,16 @@ class OfficialRecognizer(KnowledgeComponent):
             ]
             titled = [
                 Mention(
-                    j, j + len(name), NodeType.OFFICIAL, name, source="title+name", attrs={"posts": posts}
+                    j,
+                    name_end,
+                    NodeType.OFFICIAL,
+                    text[j:name_end],
+                    canonical=name,
+                    source="title+name",
+                    attrs={"posts": posts},
                 )
             ]
-            titled += self.listed_after(text, j + len(name), posts, district_at)
+            titled += self.listed_after(text, name_end, posts, district_at)
             found += titled
             i = titled[-1].end
         found += self.name_lists(text, found)

@@ -414,3 +414,13 @@ def test_a_learned_name_stops_before_a_verb_that_follows_names(shipped: Language
         if name == "plankg_recognizer":
             break
     assert [m.text for m in doc._.mentions if m.label == NodeType.OFFICIAL] == ["魏川"]
+
+
+def test_a_bylines_spaced_name_survives_the_crf(shipped: Language) -> None:
+    from plankg.nlp.handover import doc_to_facts
+
+    doc = shipped(
+        "涪城区人民政府工作报告\n——2025年1月8日在涪城区第十届人民代表大会第三次会议上\n区长 魏 川\n各位代表："
+    )
+    officials = [e.name for e in doc_to_facts(doc).entities if e.type == NodeType.OFFICIAL]
+    assert officials == ["魏川"]

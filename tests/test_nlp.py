@@ -537,3 +537,17 @@ def test_a_figure_whose_clause_says_quanxian_belongs_to_a_county(analyse: Analys
     )
     assert (fits["三台县"], other["三台县"]) == (1.0, 0.0)
     assert (fits["绵阳市"], other["绵阳市"]) == (0.0, 1.0)
+
+
+def test_a_transliterated_name_after_a_title_is_one_official(analyse: Analyse) -> None:
+    doc = analyse("4月2日，县委副书记、县长艾力·吐尔逊宣布项目开工。", DATE)
+    [official] = mentions(doc, "Official")
+    assert official.canonical == "艾力·吐尔逊"
+    assert [p.title for p in official.attrs["posts"]] == ["县委副书记", "县长"]
+
+
+def test_a_bylines_name_typeset_with_spaces_is_one_official(analyse: Analyse) -> None:
+    """A work report's byline spaces the name out (区长 魏 川); the name is keyed without the spaces."""
+    doc = analyse("涪城区人民政府工作报告\n区长 魏 川\n各位代表：", DATE)
+    [official] = mentions(doc, "Official")
+    assert (official.text, official.canonical) == ("魏 川", "魏川")
