@@ -115,7 +115,7 @@ class PersonNames:
         dotted = DOTTED_NAME.match(text, i)
         if dotted:  # the last part ends where a character more often follows a name than ends one
             dot = max(dotted.group(0).rfind(ch) for ch in "·•・")
-            end = i + dot + 3
+            end = min(i + dot + 3, dotted.end())  # at least two characters after the dot where written
             while end < dotted.end() and end - (i + dot) <= 5:
                 in_name, after = self.odds.get(text[end], (1, 0))
                 if text[end] in NOT_NAME_CHARS or after > in_name:
@@ -253,7 +253,7 @@ class OfficialRecognizer(KnowledgeComponent):
             b = min([x for x in (text.find(ch, m.end()) for ch in SENTENCE_ENDS) if x >= 0] or [len(text)])
             if next(self.list_cues.ends(text[a:b]), None) is None and not any(n in known for _, n in items):
                 continue
-            taken = {m.start for m in found} | {m.start for m in out}
+            taken = {x.start for x in found} | {x.start for x in out}
             out += [
                 Mention(s, s + len(name), NodeType.OFFICIAL, name, source="name-list")
                 for s, name in items

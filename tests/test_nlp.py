@@ -544,6 +544,8 @@ def test_a_transliterated_name_after_a_title_is_one_official(analyse: Analyse) -
     [official] = mentions(doc, "Official")
     assert official.canonical == "艾力·吐尔逊"
     assert [p.title for p in official.attrs["posts"]] == ["县委副书记", "县长"]
+    short = [m.canonical for m in mentions(analyse("旗长巴·图，副旗长苏明远出席。", DATE), "Official")]
+    assert short == ["巴·图", "苏明远"]  # one character after the dot: the name ends with it
 
 
 def test_a_bylines_name_typeset_with_spaces_is_one_official(analyse: Analyse) -> None:
