@@ -12,6 +12,7 @@ confidence: the mean marginal probability of its characters' labels.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy
@@ -215,7 +216,6 @@ class LearnedRecognizer(KnowledgeComponent):
         it never saw a name with a line break or a space inside (gold names have none), so the rules'
         reading stands. The CRF's probability says nothing about such a name, so it gets
         `line_break_confidence`: how often such names were right in the training articles."""
-        kept = []
         broken = [
             c
             for c in candidates
@@ -223,30 +223,38 @@ class LearnedRecognizer(KnowledgeComponent):
             or c.label == NodeType.OFFICIAL
             and any(ch.isspace() for ch in text[c.start : c.end].strip())
         ]
-        for m in choose(broken):
-            if any(taken[m.start : m.end]):
-                continue
-            m.confidence = self.line_break_confidence
-            kept.append(m)
-            taken[m.start : m.end] = b"\1" * (m.end - m.start)
-        return kept
+        return self.keep_untagged(broken, taken, lambda m: self.line_break_confidence)
 
     def kept_candidates(self, tagger, candidates: list[Mention], taken: bytearray) -> list[Mention]:
         """Rule candidates where the CRF found nothing, unless it rejects them firmly: the mean
         probability it gives their characters' labels is below `keep_threshold`. (Clean text the
         training articles do not resemble keeps what the rules find there.)"""
-        kept = []
-        for m in choose(candidates):
-            if any(taken[m.start : m.end]):
-                continue
+
+        def confidence(m: Mention) -> float | None:
             score = (
                 tagger.marginal("B-" + m.label, m.start)
                 + sum(tagger.marginal("I-" + m.label, i) for i in range(m.start + 1, m.end))
             ) / (m.end - m.start)
-            if score >= self.keep_threshold:
-                m.confidence = self.calibrated(score)
-                kept.append(m)
-                taken[m.start : m.end] = b"\1" * (m.end - m.start)
+            return self.calibrated(score) if score >= self.keep_threshold else None
+
+        return self.keep_untagged(candidates, taken, confidence)
+
+    @staticmethod
+    def keep_untagged(
+        candidates: list[Mention], taken: bytearray, confidence: Callable[[Mention], float | None]
+    ) -> list[Mention]:
+        """The chosen candidates on characters no kept name covers, each with its `confidence`
+        (None: not kept); their characters are taken as they are kept."""
+        kept = []
+        for m in choose(candidates):
+            if any(taken[m.start : m.end]):
+                continue
+            c = confidence(m)
+            if c is None:
+                continue
+            m.confidence = c
+            kept.append(m)
+            taken[m.start : m.end] = b"\1" * (m.end - m.start)
         return kept
 
     @staticmethod

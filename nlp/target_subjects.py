@@ -161,15 +161,16 @@ def anaphor_feature(
     referent: list[object] = []
     for t in targets:
         m = ANAPHOR.match(text, t.sent_start, t.end)
+        if m is None:
+            referent.append(None)
+            continue
         kinds = (
-            (NodeType.PROJECT,)
-            if m and m.group(1) in ("项目", "工程")
-            else (NodeType.PROJECT, NodeType.PLATFORM)
+            (NodeType.PROJECT,) if m.group(1) in ("项目", "工程") else (NodeType.PROJECT, NodeType.PLATFORM)
         )
-        before = (
-            [key for _, key in named[: bisect_left(starts, t.sent_start)] if key.type in kinds] if m else []
+        last = bisect_left(starts, t.sent_start)  # the last fitting name before the sentence, read backwards
+        referent.append(
+            next((named[k][1] for k in range(last - 1, -1, -1) if named[k][1].type in kinds), None)
         )
-        referent.append(before[-1] if before else None)
     return numpy.array(
         [
             float(referent[i] is not None and referent[i] == unit)
