@@ -41,6 +41,16 @@ def main_district(districts: list[Mention]) -> Mention | None:
     )
 
 
+def focus_counts(focus: dict[int, EntityKey | None]) -> Counter:
+    """How many sentences speak of each unit (`doc._.focus`: sentence start -> unit)."""
+    return Counter(v for v in focus.values() if v)
+
+
+def article_subject(counts: Counter) -> EntityKey | None:
+    """The unit most sentences speak of: what the article is about."""
+    return counts.most_common(1)[0][0] if counts else None
+
+
 SUBJECT_LEAD = re.compile(
     r"^(?:\s|(?:19|20)\d\d年|\d{1,2}月\d{1,2}日|上午|下午|今年|去年|明年|全年|同时|其中|此外|另外|近日|目前|"
     rf"[,，、:：■@#—\-]|[{CJK_RANGE}]{{0,8}}?(?:书记|区长|县长|市长|镇长|主任|代表)[、，,]?)*$"

@@ -31,31 +31,10 @@ SECTOR_END = ("业", "产业", "经济", "装备", "制造", "材料", "医药",
 PRAISE = ("世界级", "国际一流", "国际化", "全国", "全省", "千亿级", "百亿级", "万亿级")
 ITEM_END = re.compile(r"^(?:[、，,。；;：:]|和|及|与|等|为|$)")
 ITEM_STOP = re.compile(r"[一二三四五六七八九十两]+大|项目|企业|公司|基地|园区|产品|技术")
-GENERIC = {
-    "传统",
-    "新兴",
-    "未来",
-    "主导",
-    "特色",
-    "优势",
-    "支柱",
-    "实体经济",
-    "现代化产业体系",
-    "制造业",
-    "产业",
-    "新兴产业",
-    "未来产业",
-    "传统产业",
-    "重点",
-    "相关",
-    "其他",
-    "各类",
-    "龙头企业",
-}
 
 
 class IndustryRecognizer(KnowledgeComponent):
-    files = ("industries.txt", "industry_cues.txt", "industry_lead_words.txt")
+    files = ("industries.txt", "industry_cues.txt", "industry_lead_words.txt", "sector_non_items.txt")
 
     def __init__(self, name: str, max_item_chars: int) -> None:
         super().__init__(name)
@@ -67,6 +46,7 @@ class IndustryRecognizer(KnowledgeComponent):
         self.sectors = LongestMatcher(w for w in lexicon.lines("industries.txt") if not CLAUSE_SEP.search(w))
         self.cues = tuple(lexicon.lines("industry_cues.txt"))
         self.lead = lexicon.matcher("industry_lead_words.txt")
+        self.non_items = lexicon.words("sector_non_items.txt")
 
     def annotate(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -86,7 +66,7 @@ class IndustryRecognizer(KnowledgeComponent):
                     continue  # 金融 inside 湘湖金融城: part of a name
                 for a, b in self.list_items(clause, s - c0, e - c0):
                     item = clause[a:b]
-                    if (c0 + a, c0 + b) in seen or item in GENERIC or len(item) < 2:
+                    if (c0 + a, c0 + b) in seen or item in self.non_items or len(item) < 2:
                         continue
                     if inside_name.covers(c0 + a, c0 + b):
                         continue  # inside a platform or project name (新材料基地)

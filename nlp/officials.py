@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.model import EntityKey, Level, NodeType, Post
-from plankg.graph.resolve import title_level
+from plankg.graph.model import EntityKey, NodeType, Post
+from plankg.graph.resolve import LEVEL_OF_CHAR, title_level
 
 from .component import KnowledgeComponent
 from .facts import Mention, text_of
@@ -44,18 +44,8 @@ DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・][\u4e00-\u9fff]{1,8}
 SPACED_NAME = re.compile(
     r"([\u4e00-\u9fff])[ \u3000]{1,3}([\u4e00-\u9fff])(?:[ \u3000]{1,3}([\u4e00-\u9fff]))?(?=\s|$|[，,。、])"
 )
-LEVEL_CHARS = {
-    "省": Level.PROVINCE,
-    "市": Level.CITY,
-    "州": Level.CITY,
-    "盟": Level.CITY,
-    "区": Level.COUNTY,
-    "县": Level.COUNTY,
-    "旗": Level.COUNTY,
-    "镇": Level.TOWN,
-    "乡": Level.TOWN,
-    "街道": Level.TOWN,
-}
+# a level character (省, 市 … 街道) and the level of the body it opens a title with
+LEVEL_CHARS = {char: levels[0] for char, (levels, _) in LEVEL_OF_CHAR.items()}
 ORG_BODY = re.compile(
     r"^(.*?(?:人大常委会|人民代表大会常务委员会|政协|发展和改革委员会|发展改革委|发改委|委员会|管委会|管理委员会|党工委|"
     r"宣传部|组织部|统战部|办公室|局|厅))(.+)$"

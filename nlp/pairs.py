@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from plankg.graph.divisions import divisions
 from plankg.graph.model import EntityKey, Level, NodeType
 
+from .context import article_subject, focus_counts
 from .facts import Mention, text_of
 from .lexicon import read_table
 
@@ -118,7 +119,7 @@ class DocumentView:
             if alone and len(alone) < len(ms):
                 entities[key] = alone
         focus = doc._.focus or {}
-        counts = Counter(v for v in focus.values() if v)
+        counts = focus_counts(focus)
         return cls(
             text,
             [s.start_char for s in doc.sents],
@@ -127,11 +128,15 @@ class DocumentView:
             focus,
             set(doc._.zones or ()),
             counts,
-            counts.most_common(1)[0][0] if counts else None,
+            article_subject(counts),
         )
 
     def sentence(self, pos: int) -> int:
         return max(0, bisect_right(self.sentence_starts, pos) - 1)
+
+    def level(self, unit: EntityKey) -> Level | None:
+        """The division level of a District unit (None for a zone or organisation)."""
+        return self.entities[unit][0].attrs.get("level") if unit.type == NodeType.DISTRICT else None
 
     def paragraph(self, pos: int) -> int:
         return max(0, bisect_right(self.paragraph_starts, pos) - 1)
@@ -374,7 +379,7 @@ class PairFeatures:
     def _scopes(self, names: list[str], units: list[EntityKey]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Matrices (items x units): the item's name says its reach (全省…推进会) and the unit is a
         division of that level / of another level or no division."""
-        levels = [self.units[u][0].attrs.get("level") if u.type == NodeType.DISTRICT else None for u in units]
+        levels = [self.view.level(u) for u in units]
         fits = numpy.zeros((len(names), len(units)))
         other = numpy.zeros((len(names), len(units)))
         for i, name in enumerate(names):

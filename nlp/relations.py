@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,12 +16,12 @@ from plankg.graph.model import OWNER_RELATION, EntityKey, Level, NodeType, Relat
 from plankg.graph.resolve import ZONE_TITLE
 
 from .component import KnowledgeComponent
-from .context import main_district
+from .context import article_subject, focus_counts, main_district
 from .dates import day_in
 from .facts import Link, Mention, text_of
 from .lexicon import Lexicon
 
-LIST_SEPARATORS = frozenset("、和及与")  # between the items of a list of divisions
+DIVISION_LIST_SEPARATORS = frozenset("、和及与")  # between the items of a list of divisions
 
 
 class RelationLinker(KnowledgeComponent):
@@ -58,8 +57,7 @@ class RelationLinker(KnowledgeComponent):
             if m.label == NodeType.DISTRICT or (m.label == NodeType.PLATFORM and m.canonical in zones)
         ]
         named = {d.attrs.get("code") for d in districts}
-        counts = Counter(v for v in focus.values() if v)
-        main = counts.most_common(1)[0][0] if counts else None  # the article's subject
+        main = article_subject(focus_counts(focus))
         rels: list[Link] = self.part_of(doc, districts, sentence_of, focus)
         events: list[tuple[Mention, object]] = []
         for m in mentions:
@@ -148,7 +146,7 @@ class RelationLinker(KnowledgeComponent):
                     placed = True
                 elif (
                     i - 1 in listed
-                    and text[prev.end : m.start] in LIST_SEPARATORS
+                    and text[prev.end : m.start] in DIVISION_LIST_SEPARATORS
                     and listed[i - 1].attrs.get("code") in codes
                 ):
                     parent = listed[i] = listed[i - 1]  # the next item of 某市甲区、乙区

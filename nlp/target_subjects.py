@@ -193,7 +193,7 @@ def clause_scope(text: str, targets: list[TargetFact], view: DocumentView, table
             fits.append(0.0)
             other.append(0.0)
             continue
-        level = view.entities[unit][0].attrs.get("level") if unit.type == NodeType.DISTRICT else None
+        level = view.level(unit)
         fits.append(float(level in wanted[i]))
         other.append(float(level not in wanted[i]))
     return {"clause_scope_fits": numpy.array(fits), "clause_scope_other": numpy.array(other)}

@@ -120,7 +120,7 @@ ENUMERATOR = re.compile(
 ACHIEVED = ("成功争取", "争取到", "已争取")
 QUOTED_SPAN = re.compile(r"“[^”]*”")
 HEADING_MARKS = ("■", "#")  # a marked heading line states no figures of its own
-LIST_SEPARATORS = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")  # between figures of one list
+FIGURE_LIST_SEPARATORS = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")  # between figures of one list
 BARE_MONEY = ("亿", "千亿", "百亿", "万亿")  # scale words that stand for yuan when no unit follows
 
 
@@ -300,7 +300,7 @@ class TargetExtractor(KnowledgeComponent):
         if (
             not indicator
             and clause.last_end >= 0
-            and LIST_SEPARATORS.fullmatch(text[clause.last_end : start])
+            and FIGURE_LIST_SEPARATORS.fullmatch(text[clause.last_end : start])
         ):
             indicator = clause.last_indicator  # 分别增长9.91%、9.88%: a sibling in a list of figures
         if not indicator:
