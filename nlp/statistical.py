@@ -1,7 +1,8 @@
 """The statistical recognition layer: a character-level NER that generalises beyond the rules.
 
-The inner model (nlp/models/statistical_ner, trained by nlp/train_statistical.py on rule silver
-data over People's Daily 1998 plus MSRA person names) tags the document's characters; its
+The inner model (plankg_statistical/model in the shipped pipeline, trained by
+training/statistical.py on rule silver data over People's Daily 1998 plus MSRA person names)
+tags the document's characters; its
 entities are added to `doc._.mentions` with `source="statistical"`, for the labels switched on
 in the component's config, under precision guards:
 
