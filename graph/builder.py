@@ -51,12 +51,21 @@ from .model import (
     node_id,
     target_id,
 )
-from .resolve import ZONE_BODY, division_of_level, is_generic_body, is_generic_zone, title_level, zone_words
+from .resolve import (
+    ZONE_BODY,
+    division_of_level,
+    is_generic_body,
+    is_generic_zone,
+    title_level,
+    zone_stem,
+    zone_words,
+)
 
 # one node per document until `finish` decides who is who
 PER_DOCUMENT = (NodeType.OFFICIAL, NodeType.EVENT, NodeType.PLATFORM)
 # a short form of one of these types joins the long form it names (湘湖金融城 -> 杭州湘湖金融城)
 FORM_TYPES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.ORGANIZATION)
+PROJECT_WORDS = ("项目", "工程")  # a project is named with or without them
 PENDING = "\x1f"  # separates a per-document node's name from its document
 INDUSTRY_TAILS = ("产业", "行业")
 SUBJECT_TYPES = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)  # what targets hang off
@@ -311,6 +320,10 @@ class GraphBuilder:
             if etype == NodeType.ORGANIZATION:
                 m = ZONE_BODY.match(data["label"])
                 zone, body = (m["zone"], m["body"]) if m else ("", "")
+            if etype == NodeType.PROJECT and data["label"].endswith(
+                PROJECT_WORDS
+            ):  # 某某中心 of 某某中心项目
+                by_name.setdefault((etype, data["label"][:-2]), set()).add(nid)
             if etype == NodeType.PROJECT or not zone:
                 continue
             codes, rest = split_place(zone)
@@ -319,6 +332,8 @@ class GraphBuilder:
                     _, short = split_place(name)
                     if short != name and not is_generic_zone(short):
                         by_name.setdefault((etype, short), set()).add(nid)
+                    for stem in {zone_stem(name), zone_stem(short)} - {""}:  # 洋浦 of (海南)洋浦经济开发区
+                        by_name.setdefault((etype, stem), set()).add(nid)
             if not is_generic_zone(zone):  # named zones, and zones named after their place (西宁高新区)
                 for kind in zone_kinds(zone):
                     by_kind.setdefault((etype, body, kind), set()).add(nid)

@@ -21,21 +21,26 @@ ALIAS_FOLD_TYPES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.ORGANIZATION, 
 
 def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> dict[EntityKey, EntityKey]:
     """Within one text, a name that ends another of the same type is its short form
-    (国际金融城 -> 广州国际金融城), so both become one entity: returns short key -> long key and
-    adds the short names to the long record's aliases. A meeting differs from one with a wider
+    (国际金融城 -> 广州国际金融城), as is a zone's proper part (青禾 of 青禾经济开发区), so both become
+    one entity: returns short key -> long key and adds the short names to the long record's aliases. A meeting differs from one with a wider
     scope (全市高质量发展大会), so events fold only behind a place name (`places`)."""
     mapping: dict[EntityKey, EntityKey] = {}
     names = sorted(entities, key=lambda k: -len(k[1]))
     for key in names:
         etype, name = key
-        if etype not in ALIAS_FOLD_TYPES or len(name) < 3:
+        if etype not in ALIAS_FOLD_TYPES or len(name) < 2:
             continue
         longer = [
             k
             for k in names
             if k[0] == etype
             and len(k[1]) > len(name)
-            and k[1].endswith(name)
+            and (
+                k[1].endswith(name)
+                and len(name) >= 3
+                or etype == NodeType.PLATFORM
+                and zone_stem(k[1]) == name
+            )
             and k not in mapping
             and (etype != NodeType.EVENT or k[1][: -len(name)] in places)
         ]
@@ -108,6 +113,20 @@ def zone_words() -> dict[str, tuple[str, ...]]:
         row[0]: (row[0], *(f for f in (row[1] if len(row) > 1 else "").split(",") if f))
         for row in read_table(DATA_DIR / "zones.tsv")
     }
+
+
+def zone_stem(name: str) -> str:
+    """The proper part of a zone's name (洋浦经济开发区 -> 洋浦, 博鳌乐城先行区 -> 博鳌乐城): texts name a
+    zone by it alone. Empty when the name does not end with a kind of zone, or leaves under two
+    characters, or only a kind (经济开发区 -> 开发区 is no stem)."""
+    if is_generic_zone(name):
+        return ""
+    forms = sorted({f for kind, fs in zone_words().items() for f in (kind, *fs)}, key=len, reverse=True)
+    for form in forms:
+        if name.endswith(form) and len(name) - len(form) >= 2:
+            stem = name[: -len(form)]
+            return "" if is_generic_zone(stem) or stem.endswith(("区", "园")) else stem
+    return ""
 
 
 def is_generic_zone(name: str) -> bool:

@@ -19,7 +19,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plankg.graph.divisions import divisions
+from plankg.graph.divisions import Division, divisions
 from plankg.graph.model import Level, NodeType
 
 from .charfeatures import FILES, CharFeatures, bio_spans
@@ -57,12 +57,43 @@ def division_attrs(surface: str) -> tuple[str, dict]:
     that full name or short form in the gazetteer; else the surface itself, its level guessed
     from its suffix (a village or community is below the gazetteer's towns: town)."""
     index = divisions()
-    options = index.by_name.get(surface) or index.by_short.get(surface) or []
+    options = index.by_name.get(surface) or index.by_short.get(surface) or inner_division(surface)
     if options:
         best = min(options, key=lambda d: (LEVEL_RANK[d.level], d.code))
         return best.name, {"code": best.code, "level": best.level}
     level = next((lv for suffix, lv in LEVEL_BY_SUFFIX if surface.endswith(suffix)), Level.TOWN)
     return surface, {"code": "", "level": level}
+
+
+def inner_division(surface: str) -> list[Division]:
+    """The division a place written behind one containing it names (天津滨海新区: 滨海新区 of 天津), as
+    a name or short form; [] unless the split is unique."""
+    index = divisions()
+    found = []
+    for n in range(2, len(surface) - 1):
+        outer = index.by_name.get(surface[:n]) or index.by_short.get(surface[:n]) or []
+        inner = index.by_name.get(surface[n:]) or index.by_short.get(surface[n:]) or []
+        found += [d for d in inner if any(index.is_inside(d, o) for o in outer)]
+    return found if len({d.code for d in found}) == 1 else []
+
+
+def abbreviated_places(mentions: list[Mention]) -> None:
+    """A place the gazetteer does not know, written as the first characters of one the document names
+    and its level character (乌市 for 乌鲁木齐市 in a text naming 乌鲁木齐市), is that place: it takes
+    its name, code and level when exactly one place of the document fits."""
+    named = {m.canonical: m for m in mentions if m.label == NodeType.DISTRICT and m.attrs.get("code")}
+    for m in mentions:
+        if m.label != NodeType.DISTRICT or m.attrs.get("code") or len(m.canonical) < 2:
+            continue
+        head, level_char = m.canonical[:-1], m.canonical[-1]
+        fits = [
+            p
+            for name, p in named.items()
+            if len(name) > len(m.canonical) and name.startswith(head) and name.endswith(level_char)
+        ]
+        if len(fits) == 1:
+            m.canonical = fits[0].canonical
+            m.attrs = {**m.attrs, "code": fits[0].attrs["code"], "level": fits[0].attrs["level"]}
 
 
 class LearnedRecognizer(KnowledgeComponent):
@@ -179,6 +210,7 @@ class LearnedRecognizer(KnowledgeComponent):
         if self.keep_candidates:
             mentions += self.kept_candidates(tagger, candidates, taken)
         mentions += self.across_lines(text, candidates, taken)
+        abbreviated_places(mentions)
         doc._.mentions = mentions + self.leading_places(mentions, candidates)
         return doc
 

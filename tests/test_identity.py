@@ -256,19 +256,20 @@ def test_a_meeting_convened_by_a_city_and_its_districts_is_keyed_by_the_city() -
 
 
 # -- short and long forms ------------------------------------------------------------------------
-def platform_doc(doc: str, owner: str, platform: str) -> DocumentFacts:
+def platform_doc(doc: str, owner: str, platform: str, kind: NodeType = NodeType.PLATFORM) -> DocumentFacts:
     sentence = f"{owner}加快建设{platform}。"
+    relation = Relation.HAS_PLATFORM if kind == NodeType.PLATFORM else Relation.HAS_PROJECT
     return DocumentFacts(
         doc,
         "2024-06-01",
         len(sentence),
         "",
-        [district(owner), EntityRecord(NodeType.PLATFORM, platform)],
+        [district(owner), EntityRecord(kind, platform)],
         [
             RelationRecord(
                 EntityKey(D, owner),
-                Relation.HAS_PLATFORM,
-                EntityKey(NodeType.PLATFORM, platform),
+                relation,
+                EntityKey(kind, platform),
                 sentence,
                 0,
                 len(sentence),
@@ -293,6 +294,30 @@ def test_a_short_form_joins_the_long_form_of_a_related_place() -> None:
         "Platform:四川天府新区": ["a", "b"],
         "Platform:天府新区@荆州市": ["c"],  # a namesake after the first is keyed by its owner
     }
+
+
+def test_a_zone_named_by_its_proper_part_joins_the_zone() -> None:
+    """Texts call 青禾经济开发区 青禾 and 南屿新区 (of 福建 南屿新区) 南屿: one zone each, where places agree."""
+    docs = [
+        platform_doc("a", "成都市", "青禾经济开发区"),
+        platform_doc("b", "成都市", "青禾"),
+        platform_doc("c", "福州市", "福建南屿新区"),
+        platform_doc("d", "福州市", "南屿"),
+    ]
+    assert platforms(GraphBuilder().build(docs)) == {
+        "Platform:青禾经济开发区": ["a", "b"],
+        "Platform:福建南屿新区": ["c", "d"],
+    }
+
+
+def test_a_project_is_one_with_or_without_the_word_project() -> None:
+    docs = [
+        platform_doc("a", "成都市", "星桥文化中心项目", NodeType.PROJECT),
+        platform_doc("b", "成都市", "星桥文化中心", NodeType.PROJECT),
+    ]
+    graph = GraphBuilder().build(docs)
+    projects = {n: d["docs"] for n, d in graph.nodes(data=True) if d["type"] == NodeType.PROJECT}
+    assert projects == {"Project:星桥文化中心项目": ["a", "b"]}
 
 
 def test_a_zone_named_by_its_kind_belongs_to_its_owner() -> None:

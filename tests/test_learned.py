@@ -12,11 +12,13 @@ import numpy
 import pytest
 from spacy.language import Language
 
+from plankg.graph.divisions import divisions
 from plankg.graph.model import EntityKey, NodeType, Relation
 from plankg.nlp.attribution import choose, same_zone
+from plankg.nlp.facts import Mention
 from plankg.nlp.linear import LogisticModel
 from plankg.nlp.pipeline import SHIPPED_SEGMENTER, create
-from plankg.nlp.recognizer import division_attrs
+from plankg.nlp.recognizer import abbreviated_places, division_attrs
 from plankg.nlp.statistical import SHIPPED_MODEL
 from training import learn
 from training.gold import folds, projected_spans, read_gold
@@ -134,6 +136,23 @@ def test_a_place_the_rules_did_not_propose_is_keyed_by_the_gazetteer() -> None:
     assert name == "萧山区" and attrs["code"]
     name, attrs = division_attrs("某某村")  # not in the gazetteer: kept as written, below the towns
     assert name == "某某村" and attrs == {"code": "", "level": "town"}
+
+
+def test_a_place_written_behind_the_one_containing_it_is_the_inner_one() -> None:
+    name, attrs = division_attrs("四川武侯区")
+    assert name == "武侯区" and attrs["code"] == divisions().by_name["武侯区"][0].code
+    assert division_attrs("浙江武侯区")[1]["code"] == ""  # 武侯区 is not in 浙江: no reading
+
+
+def test_a_place_abbreviated_to_its_first_character_is_the_place_the_text_names() -> None:
+    city = Mention(
+        0, 5, NodeType.DISTRICT, "克拉玛依市", canonical="克拉玛依市", attrs=division_attrs("克拉玛依市")[1]
+    )
+    short = Mention(9, 11, NodeType.DISTRICT, "克市", canonical="克市", attrs=division_attrs("克市")[1])
+    county = Mention(20, 22, NodeType.DISTRICT, "某县", canonical="某县", attrs=division_attrs("某县")[1])
+    abbreviated_places([city, short, county])
+    assert (short.canonical, short.attrs["code"]) == ("克拉玛依市", city.attrs["code"])
+    assert county.attrs["code"] == ""  # no place of the text fits
 
 
 def test_relations_of_the_learned_owner_layer_name_their_relation(pipeline_with: Language) -> None:

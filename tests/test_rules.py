@@ -7,7 +7,7 @@ from spacy.language import Language
 
 from plankg.graph.divisions import district_identity, divisions, short_forms
 from plankg.graph.model import Comparator, EntityKey, EntityRecord, Level, NodeType, Post, Status
-from plankg.graph.resolve import fold_aliases, named_district
+from plankg.graph.resolve import fold_aliases, named_district, zone_stem
 from plankg.nlp.dates import day_in, find_date, guess_year, plan_period
 from plankg.nlp.facts import Mention
 from plankg.nlp.lexicon import LongestMatcher, SpanCover, TextCodes
@@ -81,6 +81,15 @@ def test_fold_aliases_joins_a_short_name_to_the_long_one_it_ends() -> None:
         short: long
     }  # 全市 is no place: the meetings stay apart
     assert entities[long].aliases == ["国际金融城"]
+
+
+def test_a_zone_stem_is_its_short_form_in_one_text() -> None:
+    """青禾 is what the text calls 青禾经济开发区; a kind alone (经济开发区) has no stem."""
+    assert zone_stem("青禾经济开发区") == "青禾" and zone_stem("溪岚先行区") == "溪岚"
+    assert zone_stem("经济开发区") == "" and zone_stem("星桥文化中心") == ""
+    long, short = EntityKey(NodeType.PLATFORM, "青禾经济开发区"), EntityKey(NodeType.PLATFORM, "青禾")
+    entities = {k: EntityRecord(k.type, k.name) for k in (long, short)}
+    assert fold_aliases(entities, places=set()) == {short: long}
 
 
 # -- structure, dates, sentences ---------------------------------------------------------------
