@@ -57,6 +57,7 @@ from .resolve import (
     is_generic_body,
     is_generic_zone,
     title_level,
+    zone_short_name,
     zone_stem,
     zone_words,
 )
@@ -327,13 +328,21 @@ class GraphBuilder:
             if etype == NodeType.PROJECT or not zone:
                 continue
             codes, rest = split_place(zone)
+            codes |= split_place(rest)[0]  # 江苏射阳经济开发区 is named after 射阳 too
             if etype == NodeType.PLATFORM:
                 for name in [data["label"], *data["aliases"]]:
                     _, short = split_place(name)
                     if short != name and not is_generic_zone(short):
                         by_name.setdefault((etype, short), set()).add(nid)
-                    for stem in {zone_stem(name), zone_stem(short)} - {""}:  # 洋浦 of (海南)洋浦经济开发区
-                        by_name.setdefault((etype, stem), set()).add(nid)
+                    # 青禾 and 青禾经开区 of (福建)青禾经济开发区
+                    for form in {
+                        zone_stem(name),
+                        zone_stem(short),
+                        zone_short_name(name),
+                        zone_short_name(short),
+                    }:
+                        if form and form != data["label"]:
+                            by_name.setdefault((etype, form), set()).add(nid)
             if not is_generic_zone(zone):  # named zones, and zones named after their place (西宁高新区)
                 for kind in zone_kinds(zone):
                     by_kind.setdefault((etype, body, kind), set()).add(nid)

@@ -129,6 +129,20 @@ def zone_stem(name: str) -> str:
     return ""
 
 
+ABBREVIATED_KINDS = ("经开区", "高新区", "自贸区", "自贸港", "综保区")  # the kinds texts write short
+
+
+def zone_short_name(name: str) -> str:
+    """A zone's name with its kind written short (江苏某某经济开发区 -> 江苏某某经开区, 某自由贸易港 ->
+    某自贸港): texts write either. Empty when the name does not end with a long form of such a kind."""
+    words = zone_words()
+    for kind in ABBREVIATED_KINDS:
+        for form in sorted(words.get(kind, ())[1:], key=len, reverse=True):
+            if name.endswith(form) and len(name) - len(form) >= 2:
+                return name[: -len(form)] + kind
+    return ""
+
+
 def is_generic_zone(name: str) -> bool:
     """高新区, 经开区, 园区: a kind of zone, not the name of one."""
     return name in zone_words()

@@ -310,6 +310,20 @@ def test_a_zone_named_by_its_proper_part_joins_the_zone() -> None:
     }
 
 
+def test_a_zone_is_one_whether_its_kind_is_written_long_or_short() -> None:
+    """江苏丰县经济开发区 (named after 丰县 behind its province) is 丰县经开区; 青禾自由贸易港 is 青禾自贸港."""
+    docs = [
+        platform_doc("a", "徐州市", "江苏丰县经济开发区"),
+        platform_doc("b", "丰县", "丰县经开区"),
+        platform_doc("c", "海口市", "青禾自由贸易港"),
+        platform_doc("d", "海口市", "青禾自贸港"),
+    ]
+    assert platforms(GraphBuilder().build(docs)) == {
+        "Platform:江苏丰县经济开发区": ["a", "b"],
+        "Platform:青禾自由贸易港": ["c", "d"],
+    }
+
+
 def test_a_project_is_one_with_or_without_the_word_project() -> None:
     docs = [
         platform_doc("a", "成都市", "星桥文化中心项目", NodeType.PROJECT),
