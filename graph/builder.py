@@ -68,14 +68,16 @@ PER_DOCUMENT = (NodeType.OFFICIAL, NodeType.EVENT, NodeType.PLATFORM)
 FORM_TYPES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.ORGANIZATION)
 PROJECT_WORDS = ("项目", "工程")  # a project is named with or without them
 PENDING = "\x1f"  # separates a per-document node's name from its document
-INDUSTRY_TAILS = ("产业", "行业")
+# the tails a sector's name is written with or without, and the shortest name each leaves
+INDUSTRY_TAILS = (("全产业链", 2), ("产业链", 2), ("产业", 2), ("行业", 2), ("业", 3))
 SUBJECT_TYPES = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)  # what targets hang off
 
 
 def industry_key(name: str) -> str:
-    """新能源产业 -> 新能源: a sector is one Industry whichever way a text words it."""
-    for tail in INDUSTRY_TAILS:
-        if name.endswith(tail) and len(name) >= len(tail) + 2:
+    """新能源产业 -> 新能源, 先进制造业 -> 先进制造, 光伏产业链 -> 光伏: a sector is one Industry whichever
+    way a text words it (a short name keeps its 业: 旅游业, 农业)."""
+    for tail, shortest in INDUSTRY_TAILS:
+        if name.endswith(tail) and len(name) >= len(tail) + shortest:
             return name[: -len(tail)]
     return name
 

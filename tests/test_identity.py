@@ -6,7 +6,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from plankg.graph.builder import GraphBuilder
+from plankg.graph.builder import GraphBuilder, industry_key
 from plankg.graph.divisions import district_identity, divisions, short_forms
 from plankg.graph.identity import EventSighting, PersonSighting, Post, resolve_events, resolve_people
 from plankg.graph.model import DocumentFacts, EntityKey, EntityRecord, NodeType, Relation, RelationRecord
@@ -322,6 +322,12 @@ def test_a_zone_is_one_whether_its_kind_is_written_long_or_short() -> None:
         "Platform:江苏丰县经济开发区": ["a", "b"],
         "Platform:青禾自由贸易港": ["c", "d"],
     }
+
+
+def test_a_sector_is_one_whichever_tail_a_text_writes() -> None:
+    assert industry_key("先进制造业") == industry_key("先进制造") == "先进制造"
+    assert industry_key("光伏产业链") == industry_key("光伏产业") == "光伏"
+    assert industry_key("旅游业") == "旅游业" and industry_key("农业") == "农业"  # too short to lose 业
 
 
 def test_a_project_is_one_with_or_without_the_word_project() -> None:
