@@ -57,7 +57,12 @@ def division_attrs(surface: str) -> tuple[str, dict]:
     that full name or short form in the gazetteer; else the surface itself, its level guessed
     from its suffix (a village or community is below the gazetteer's towns: town)."""
     index = divisions()
-    options = index.by_name.get(surface) or index.by_short.get(surface) or inner_division(surface)
+    options = (
+        index.by_name.get(surface)
+        or index.by_short.get(surface)
+        or inner_division(surface)
+        or (index.by_short.get(surface[1:]) if surface.startswith("大") else None)  # 大武汉: 武汉 writ large
+    )
     if options:
         best = min(options, key=lambda d: (LEVEL_RANK[d.level], d.code))
         return best.name, {"code": best.code, "level": best.level}

@@ -142,6 +142,7 @@ def test_a_place_written_behind_the_one_containing_it_is_the_inner_one() -> None
     name, attrs = division_attrs("四川武侯区")
     assert name == "武侯区" and attrs["code"] == divisions().by_name["武侯区"][0].code
     assert division_attrs("浙江武侯区")[1]["code"] == ""  # 武侯区 is not in 浙江: no reading
+    assert division_attrs("大成都")[0] == "成都市"  # a city writ large
 
 
 def test_a_place_abbreviated_to_its_first_character_is_the_place_the_text_names() -> None:
