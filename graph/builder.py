@@ -323,14 +323,12 @@ class GraphBuilder:
             if etype == NodeType.ORGANIZATION:
                 m = ZONE_BODY.match(data["label"])
                 zone, body = (m["zone"], m["body"]) if m else ("", "")
-            if etype == NodeType.PROJECT and data["label"].endswith(
-                PROJECT_WORDS
-            ):  # 某某中心 of 某某中心项目
-                by_name.setdefault((etype, data["label"][:-2]), set()).add(nid)
+            if etype == NodeType.PROJECT and data["label"].endswith(PROJECT_WORDS):
+                by_name.setdefault((etype, data["label"][:-2]), set()).add(nid)  # 某某中心 of 某某中心项目
             if etype == NodeType.PROJECT or not zone:
                 continue
             codes, rest = split_place(zone)
-            codes |= split_place(rest)[0]  # 江苏射阳经济开发区 is named after 射阳 too
+            codes |= split_place(rest)[0]  # 江苏丰县经济开发区 is named after 丰县 too
             if etype == NodeType.PLATFORM:
                 for name in [data["label"], *data["aliases"]]:
                     _, short = split_place(name)
