@@ -53,6 +53,7 @@ from .model import (
 )
 from .resolve import (
     ZONE_BODY,
+    company_stem,
     division_of_level,
     is_generic_body,
     is_generic_zone,
@@ -323,6 +324,8 @@ class GraphBuilder:
             if etype == NodeType.ORGANIZATION:
                 m = ZONE_BODY.match(data["label"])
                 zone, body = (m["zone"], m["body"]) if m else ("", "")
+            if etype == NodeType.ORGANIZATION and (stem := company_stem(data["label"])):
+                by_name.setdefault((etype, stem), set()).add(nid)  # 某某 of 某某集团
             if etype == NodeType.PROJECT and data["label"].endswith(PROJECT_WORDS):
                 by_name.setdefault((etype, data["label"][:-2]), set()).add(nid)  # 某某中心 of 某某中心项目
             if etype == NodeType.PROJECT or not zone:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from .datafiles import read_table
+from .datafiles import read_lines, read_table
 from .divisions import DATA_DIR, Division, district_identity, divisions, short_forms
 from .model import EntityKey, EntityRecord, Level, NodeType, Relation, RelationRecord
 
@@ -21,9 +21,10 @@ ALIAS_FOLD_TYPES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.ORGANIZATION, 
 
 def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> dict[EntityKey, EntityKey]:
     """Within one text, a name that ends another of the same type is its short form
-    (国际金融城 -> 广州国际金融城), as is a zone's proper part (青禾 of 青禾经济开发区), so both become
-    one entity: returns short key -> long key and adds the short names to the long record's aliases. A meeting differs from one with a wider
-    scope (全市高质量发展大会), so events fold only behind a place name (`places`)."""
+    (国际金融城 -> 广州国际金融城), as are a zone's proper part (青禾 of 青禾经济开发区) and a company's
+    name without its legal form (某某 of 某某集团), so both become one entity: returns short key ->
+    long key and adds the short names to the long record's aliases. A meeting differs from one with
+    a wider scope (全市高质量发展大会), so events fold only behind a place name (`places`)."""
     mapping: dict[EntityKey, EntityKey] = {}
     names = sorted(entities, key=lambda k: -len(k[1]))
     for key in names:
@@ -40,6 +41,11 @@ def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> d
                 and len(name) >= 3
                 or etype == NodeType.PLATFORM
                 and zone_stem(k[1]) == name
+                or etype == NodeType.ORGANIZATION
+                and (stem := company_stem(k[1])) != ""
+                and (
+                    stem == name or len(name) >= 3 and stem.endswith(name)
+                )  # 某某制药 of 吉林某某制药有限公司
             )
             and k not in mapping
             and (etype != NodeType.EVENT or k[1][: -len(name)] in places)
@@ -50,6 +56,21 @@ def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> d
             entities[longer[0]].aliases.extend(entities[key].aliases)
             entities[longer[0]].confidence = max(entities[longer[0]].confidence, entities[key].confidence)
     return mapping
+
+
+@cache
+def company_forms() -> tuple[str, ...]:
+    return tuple(sorted(read_lines(DATA_DIR / "company_forms.txt"), key=len, reverse=True))
+
+
+def company_stem(name: str) -> str:
+    """某某 of 某某集团有限公司: a company's name without its legal form (empty when it has none, or
+    leaves under two characters)."""
+    for form in company_forms():
+        if name.endswith(form) and len(name) - len(form) >= 2:
+            stem = name[: -len(form)]
+            return "" if stem.endswith(("有限", "股份", "有限责任")) else stem  # 有限公司 alone
+    return ""
 
 
 def named_district(name: str) -> EntityRecord:

@@ -7,7 +7,7 @@ from spacy.language import Language
 
 from plankg.graph.divisions import district_identity, divisions, short_forms
 from plankg.graph.model import Comparator, EntityKey, EntityRecord, Level, NodeType, Post, Status
-from plankg.graph.resolve import fold_aliases, named_district, zone_stem
+from plankg.graph.resolve import company_stem, fold_aliases, named_district, zone_stem
 from plankg.nlp.dates import day_in, find_date, guess_year, plan_period
 from plankg.nlp.facts import Mention
 from plankg.nlp.lexicon import LongestMatcher, SpanCover, TextCodes
@@ -90,6 +90,17 @@ def test_a_zone_stem_is_its_short_form_in_one_text() -> None:
     long, short = EntityKey(NodeType.PLATFORM, "青禾经济开发区"), EntityKey(NodeType.PLATFORM, "青禾")
     entities = {k: EntityRecord(k.type, k.name) for k in (long, short)}
     assert fold_aliases(entities, places=set()) == {short: long}
+
+
+def test_a_company_named_without_its_legal_form_is_the_same_company() -> None:
+    full, short = (
+        EntityKey(NodeType.ORGANIZATION, "江苏青禾制药有限公司"),
+        EntityKey(NodeType.ORGANIZATION, "青禾制药"),
+    )
+    group, bare = EntityKey(NodeType.ORGANIZATION, "溪岚集团"), EntityKey(NodeType.ORGANIZATION, "溪岚")
+    entities = {k: EntityRecord(k.type, k.name) for k in (full, short, group, bare)}
+    assert fold_aliases(entities, places=set()) == {short: full, bare: group}
+    assert company_stem("溪岚控股集团有限公司") == "溪岚" and company_stem("有限公司") == ""
 
 
 # -- structure, dates, sentences ---------------------------------------------------------------
