@@ -94,6 +94,18 @@ def split_place(name: str) -> tuple[frozenset[str], str]:
     return frozenset(), name
 
 
+def meeting_stem(name: str) -> tuple[str, list[frozenset[str]]]:
+    """A meeting's name without the places it opens with, and those places' codes (outermost first):
+    某区经济工作会议 is the 经济工作会议 of 某区, and 某市某区第三届…会议 某区's session."""
+    places = []
+    codes, rest = split_place(name)
+    while codes and len(rest) >= 4:
+        places.append(codes)
+        name = rest
+        codes, rest = split_place(name)
+    return name, places
+
+
 def zone_kinds(name: str) -> list[str]:
     """The kinds of zone a name ends with: 阳城经济技术开发区 -> 经开区, 开发区, 经济技术开发区."""
     return [kind for kind, forms in zone_words().items() if name.endswith(forms)]
@@ -468,6 +480,9 @@ class GraphBuilder:
     def resolve_meetings(self) -> None:
         """Events of one name become as many meetings as graph/identity.py finds."""
         g = self.graph
+        by_code = {
+            d["code"]: n for n, d in g.nodes(data=True) if d["type"] == NodeType.DISTRICT and d.get("code")
+        }
         by_name: dict[str, list[EventSighting]] = {}
         for nid, (etype, name, doc) in sorted(self.pending.items()):
             if etype != NodeType.EVENT or nid not in g:
@@ -477,10 +492,13 @@ class GraphBuilder:
             ]
             days = sorted(day for _, d in held if (day := parse_day(d.get("date"))))
             reported = parse_day(g.graph["documents"].get(doc, {}).get("date"))
-            sighting = EventSighting(
-                nid, doc, name, frozenset(u for u, _ in held), days[0] if days else None, reported
-            )
-            by_name.setdefault(name, []).append(sighting)
+            organisers = frozenset(u for u, _ in held)
+            stem, places = meeting_stem(name)
+            named = [by_code[c] for codes in places for c in sorted(codes) if c in by_code]
+            if named and organisers <= set(named):  # 某市某区第三届…会议, held by 某市 or by nobody: 某区's
+                organisers = frozenset(named[-1:])
+            sighting = EventSighting(nid, doc, name, organisers, days[0] if days else None, reported)
+            by_name.setdefault(stem, []).append(sighting)
         taken: set[str] = set()
         for name in sorted(by_name):
             for cluster in resolve_events(by_name[name]):

@@ -164,6 +164,37 @@ def test_a_numbered_session_is_one_meeting_whatever_its_dates() -> None:
     assert len(groups) == 1
 
 
+def event_doc(doc: str, organiser: str, event: str, day: str) -> DocumentFacts:
+    sentence = f"{organiser}召开{event}。"
+    held = RelationRecord(
+        EntityKey(D, organiser),
+        Relation.HELD_EVENT,
+        EntityKey(NodeType.EVENT, event),
+        sentence,
+        0,
+        len(sentence),
+        {"date": day},
+    )
+    return DocumentFacts(
+        doc, day, len(sentence), "", [district(organiser), EntityRecord(NodeType.EVENT, event)], [held], []
+    )
+
+
+def test_a_meeting_is_one_whether_its_name_opens_with_its_place_or_not() -> None:
+    """长丰县经济工作会议 is 长丰县's 经济工作会议, not 仙游县's; 武汉市江夏区第三届…会议 is 江夏区's session."""
+    session = "第三届人民代表大会第四次会议"
+    docs = [
+        event_doc("a", "长丰县", "长丰县经济工作会议", "2024-01-05"),
+        event_doc("b", "长丰县", "经济工作会议", "2024-01-06"),
+        event_doc("c", "仙游县", "经济工作会议", "2024-01-06"),
+        event_doc("d", "武汉市", "武汉市江夏区" + session, "2024-01-10"),
+        event_doc("e", "江夏区", "江夏区" + session, "2024-01-12"),
+    ]
+    graph = GraphBuilder().build(docs)
+    events = sorted(d["docs"] for _, d in graph.nodes(data=True) if d["type"] == NodeType.EVENT)
+    assert events == [["a", "b"], ["c"], ["d", "e"]]
+
+
 # -- bodies named by their level only ------------------------------------------------------------
 def test_a_level_word_names_the_division_of_that_level() -> None:
     chenghua = divisions().by_name["成华区"][0]
