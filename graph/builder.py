@@ -74,11 +74,12 @@ INDUSTRY_TAILS = (("全产业链", 2), ("产业链", 2), ("产业", 2), ("行业
 SUBJECT_TYPES = (NodeType.DISTRICT, NodeType.PLATFORM, NodeType.PROJECT)  # what targets hang off
 
 
-def industry_key(name: str) -> str:
+def industry_key(name: str, keep_ye: bool = False) -> str:
     """新能源产业 -> 新能源, 先进制造业 -> 先进制造, 光伏产业链 -> 光伏: a sector is one Industry whichever
-    way a text words it (a short name keeps its 业: 旅游业, 农业)."""
+    way a text words it (a short name keeps its 业: 旅游业, 农业). `keep_ye`: the label, which keeps
+    the 业 of 现代物流业."""
     for tail, shortest in INDUSTRY_TAILS:
-        if name.endswith(tail) and len(name) >= len(tail) + shortest:
+        if name.endswith(tail) and len(name) >= len(tail) + shortest and not (keep_ye and tail == "业"):
             return name[: -len(tail)]
     return name
 
@@ -168,7 +169,7 @@ class GraphBuilder:
         aliases = {clean_name(a) for a in record.aliases} - {name, ""}
         g = self.graph
         if nid not in g:
-            label = industry_key(name) if record.type == NodeType.INDUSTRY else name
+            label = industry_key(name, keep_ye=True) if record.type == NodeType.INDUSTRY else name
             g.add_node(nid, type=str(record.type), label=label, aliases=[], docs=[], confidence=0.0)
         data = g.nodes[nid]
         data["confidence"] = max(data["confidence"], record.confidence)

@@ -359,6 +359,7 @@ def test_a_sector_is_one_whichever_tail_a_text_writes() -> None:
     assert industry_key("先进制造业") == industry_key("先进制造") == "先进制造"
     assert industry_key("光伏产业链") == industry_key("光伏产业") == "光伏"
     assert industry_key("旅游业") == "旅游业" and industry_key("农业") == "农业"  # too short to lose 业
+    assert industry_key("现代物流业", keep_ye=True) == "现代物流业"  # the label keeps it
 
 
 def test_a_project_is_one_with_or_without_the_word_project() -> None:
