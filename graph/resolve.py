@@ -137,7 +137,7 @@ def zone_words() -> dict[str, tuple[str, ...]]:
 
 
 def zone_stem(name: str) -> str:
-    """The proper part of a zone's name (洋浦经济开发区 -> 洋浦, 博鳌乐城先行区 -> 博鳌乐城): texts name a
+    """The proper part of a zone's name (青禾经济开发区 -> 青禾, 溪岚先行区 -> 溪岚): texts name a
     zone by it alone. Empty when the name does not end with a kind of zone, or leaves under two
     characters, or only a kind (经济开发区 -> 开发区 is no stem)."""
     if is_generic_zone(name):

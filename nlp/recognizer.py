@@ -61,7 +61,7 @@ def division_attrs(surface: str) -> tuple[str, dict]:
         index.by_name.get(surface)
         or index.by_short.get(surface)
         or inner_division(surface)
-        or (index.by_short.get(surface[1:]) if surface.startswith("大") else None)  # 大武汉: 武汉 writ large
+        or (index.by_short.get(surface[1:]) if surface.startswith("大") else None)  # 大成都: 成都 writ large
     )
     if options:
         best = min(options, key=lambda d: (LEVEL_RANK[d.level], d.code))
@@ -71,7 +71,7 @@ def division_attrs(surface: str) -> tuple[str, dict]:
 
 
 def inner_division(surface: str) -> list[Division]:
-    """The division a place written behind one containing it names (天津滨海新区: 滨海新区 of 天津), as
+    """The division a place written behind one containing it names (四川武侯区: 武侯区 of 四川), as
     a name or short form; [] unless the split is unique."""
     index = divisions()
     found = []
@@ -84,7 +84,7 @@ def inner_division(surface: str) -> list[Division]:
 
 def abbreviated_places(mentions: list[Mention]) -> None:
     """A place the gazetteer does not know, written as the first characters of one the document names
-    and its level character (乌市 for 乌鲁木齐市 in a text naming 乌鲁木齐市), is that place: it takes
+    and its level character (克市 for 克拉玛依市 in a text naming 克拉玛依市), is that place: it takes
     its name, code and level when exactly one place of the document fits."""
     named = {m.canonical: m for m in mentions if m.label == NodeType.DISTRICT and m.attrs.get("code")}
     for m in mentions:
