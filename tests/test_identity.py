@@ -327,32 +327,34 @@ def test_a_short_form_joins_the_long_form_of_a_related_place() -> None:
     }
 
 
-def test_a_zone_named_by_its_proper_part_joins_the_zone() -> None:
-    """Texts call 青禾经济开发区 青禾 and 南屿新区 (of 福建 南屿新区) 南屿: one zone each, where places agree."""
-    docs = [
-        platform_doc("a", "成都市", "青禾经济开发区"),
-        platform_doc("b", "成都市", "青禾"),
-        platform_doc("c", "福州市", "福建南屿新区"),
-        platform_doc("d", "福州市", "南屿"),
-    ]
-    assert platforms(GraphBuilder().build(docs)) == {
-        "Platform:青禾经济开发区": ["a", "b"],
-        "Platform:福建南屿新区": ["c", "d"],
-    }
-
-
-def test_a_zone_is_one_whether_its_kind_is_written_long_or_short() -> None:
-    """江苏丰县经济开发区 (named after 丰县 behind its province) is 丰县经开区; 青禾自由贸易港 is 青禾自贸港."""
-    docs = [
-        platform_doc("a", "徐州市", "江苏丰县经济开发区"),
-        platform_doc("b", "丰县", "丰县经开区"),
-        platform_doc("c", "海口市", "青禾自由贸易港"),
-        platform_doc("d", "海口市", "青禾自贸港"),
-    ]
-    assert platforms(GraphBuilder().build(docs)) == {
-        "Platform:江苏丰县经济开发区": ["a", "b"],
-        "Platform:青禾自由贸易港": ["c", "d"],
-    }
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        pytest.param(  # texts call a zone by its proper part, also behind its province
+            [
+                ("成都市", "青禾经济开发区"),
+                ("成都市", "青禾"),
+                ("福州市", "福建南屿新区"),
+                ("福州市", "南屿"),
+            ],
+            {"Platform:青禾经济开发区": ["a", "b"], "Platform:福建南屿新区": ["c", "d"]},
+            id="proper part",
+        ),
+        pytest.param(  # its kind long or short; 江苏丰县经济开发区 is named after 丰县 behind its province
+            [
+                ("徐州市", "江苏丰县经济开发区"),
+                ("丰县", "丰县经开区"),
+                ("海口市", "青禾自由贸易港"),
+                ("海口市", "青禾自贸港"),
+            ],
+            {"Platform:江苏丰县经济开发区": ["a", "b"], "Platform:青禾自由贸易港": ["c", "d"]},
+            id="kind written short",
+        ),
+    ],
+)
+def test_a_zone_is_one_whichever_form_a_text_writes(written: list[tuple[str, str]], expected: dict) -> None:
+    docs = [platform_doc(doc, owner, zone) for doc, (owner, zone) in zip("abcd", written, strict=True)]
+    assert platforms(GraphBuilder().build(docs)) == expected
 
 
 def test_a_sector_is_one_whichever_tail_a_text_writes() -> None:
