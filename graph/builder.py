@@ -339,8 +339,10 @@ class GraphBuilder:
                 zone, body = (m["zone"], m["body"]) if m else ("", "")
             if etype == NodeType.ORGANIZATION and (stem := company_stem(data["label"])):
                 by_name.setdefault((etype, stem), set()).add(nid)  # 某某 of 某某集团
-            if etype == NodeType.PROJECT and data["label"].endswith(PROJECT_WORDS):
-                by_name.setdefault((etype, data["label"][:-2]), set()).add(nid)  # 某某中心 of 某某中心项目
+            if etype == NodeType.PROJECT:  # 某某中心 of 某某中心项目
+                for word in PROJECT_WORDS:
+                    if data["label"].endswith(word):
+                        by_name.setdefault((etype, data["label"][: -len(word)]), set()).add(nid)
             if etype == NodeType.PROJECT or not zone:
                 continue
             codes, rest = split_place(zone)

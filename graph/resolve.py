@@ -27,6 +27,17 @@ def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> d
     a wider scope (全市高质量发展大会), so events fold only behind a place name (`places`)."""
     mapping: dict[EntityKey, EntityKey] = {}
     names = sorted(entities, key=lambda k: -len(k[1]))
+    # a name's proper part: a zone's without its kind, a company's without its legal form
+    proper = {k: STEMS[k[0]](k[1]) if k[0] in STEMS else "" for k in names}
+
+    def shortens(name: str, long: EntityKey) -> bool:
+        if long[1].endswith(name) and len(name) >= 3:
+            return True
+        stem = proper[long]
+        if long[0] == NodeType.ORGANIZATION:  # 某某制药 of 吉林某某制药有限公司
+            return stem != "" and (stem == name or len(name) >= 3 and stem.endswith(name))
+        return stem == name != ""
+
     for key in names:
         etype, name = key
         if etype not in ALIAS_FOLD_TYPES or len(name) < 2:
@@ -36,17 +47,7 @@ def fold_aliases(entities: dict[EntityKey, EntityRecord], places: set[str]) -> d
             for k in names
             if k[0] == etype
             and len(k[1]) > len(name)
-            and (
-                k[1].endswith(name)
-                and len(name) >= 3
-                or etype == NodeType.PLATFORM
-                and zone_stem(k[1]) == name
-                or etype == NodeType.ORGANIZATION
-                and (stem := company_stem(k[1])) != ""
-                and (
-                    stem == name or len(name) >= 3 and stem.endswith(name)
-                )  # 某某制药 of 吉林某某制药有限公司
-            )
+            and shortens(name, k)
             and k not in mapping
             and (etype != NodeType.EVENT or k[1][: -len(name)] in places)
         ]
@@ -63,14 +64,18 @@ def company_forms() -> tuple[str, ...]:
     return tuple(sorted(read_lines(DATA_DIR / "company_forms.txt"), key=len, reverse=True))
 
 
+def ending(name: str, forms: Iterable[str]) -> str:
+    """The first of `forms` (longest first) that ends `name` and leaves two characters or more
+    before it; "" when none does."""
+    return next((f for f in forms if name.endswith(f) and len(name) - len(f) >= 2), "")
+
+
 def company_stem(name: str) -> str:
     """某某 of 某某集团有限公司: a company's name without its legal form (empty when it has none, or
     leaves under two characters)."""
-    for form in company_forms():
-        if name.endswith(form) and len(name) - len(form) >= 2:
-            stem = name[: -len(form)]
-            return "" if stem.endswith(("有限", "股份", "有限责任")) else stem  # 有限公司 alone
-    return ""
+    form = ending(name, company_forms())
+    stem = name[: -len(form)] if form else ""
+    return "" if stem.endswith(("有限", "股份", "有限责任")) else stem  # 有限公司 alone
 
 
 def named_district(name: str) -> EntityRecord:
@@ -140,28 +145,41 @@ def zone_stem(name: str) -> str:
     """The proper part of a zone's name (青禾经济开发区 -> 青禾, 溪岚先行区 -> 溪岚): texts name a
     zone by it alone. Empty when the name does not end with a kind of zone, or leaves under two
     characters, or only a kind (经济开发区 -> 开发区 is no stem)."""
-    if is_generic_zone(name):
-        return ""
-    forms = sorted({f for kind, fs in zone_words().items() for f in (kind, *fs)}, key=len, reverse=True)
-    for form in forms:
-        if name.endswith(form) and len(name) - len(form) >= 2:
-            stem = name[: -len(form)]
-            return "" if is_generic_zone(stem) or stem.endswith(("区", "园")) else stem
-    return ""
+    form = "" if is_generic_zone(name) else ending(name, zone_forms())
+    stem = name[: -len(form)] if form else ""
+    return "" if is_generic_zone(stem) or stem.endswith(("区", "园")) else stem
+
+
+@cache
+def zone_forms() -> tuple[str, ...]:
+    """Every written form of every kind of zone, longest first."""
+    return tuple(sorted({f for kind, fs in zone_words().items() for f in (kind, *fs)}, key=len, reverse=True))
 
 
 ABBREVIATED_KINDS = ("经开区", "高新区", "自贸区", "自贸港", "综保区")  # the kinds texts write short
 
 
+@cache
+def long_kind_forms() -> dict[str, str]:
+    """The long forms of the kinds texts write short, with the short kind (经济技术开发区 -> 经开区):
+    kind by kind, longest first within a kind."""
+    words = zone_words()
+    return {
+        form: kind
+        for kind in ABBREVIATED_KINDS
+        for form in sorted(words.get(kind, ())[1:], key=len, reverse=True)
+    }
+
+
 def zone_short_name(name: str) -> str:
     """A zone's name with its kind written short (江苏某某经济开发区 -> 江苏某某经开区, 某自由贸易港 ->
     某自贸港): texts write either. Empty when the name does not end with a long form of such a kind."""
-    words = zone_words()
-    for kind in ABBREVIATED_KINDS:
-        for form in sorted(words.get(kind, ())[1:], key=len, reverse=True):
-            if name.endswith(form) and len(name) - len(form) >= 2:
-                return name[: -len(form)] + kind
-    return ""
+    forms = long_kind_forms()
+    form = ending(name, forms)
+    return name[: -len(form)] + forms[form] if form else ""
+
+
+STEMS = {NodeType.PLATFORM: zone_stem, NodeType.ORGANIZATION: company_stem}  # a name's proper part, by type
 
 
 def is_generic_zone(name: str) -> bool:
