@@ -78,18 +78,19 @@ def same_zone(item: EntityKey, unit: EntityKey) -> bool:
 
 
 def choose(
-    scored: list[tuple[EntityKey, EntityKey, float]], first: float, more: float
+    scored: list[tuple[EntityKey, EntityKey, float, float]], first: float, more: float
 ) -> list[tuple[EntityKey, EntityKey, float]]:
-    """Per item, its most likely owner if above `first`, and then every other above `more`."""
-    by_item: dict[EntityKey, list[tuple[float, EntityKey]]] = {}
-    for item, unit, p in scored:
-        by_item.setdefault(item, []).append((p, unit))
+    """Per item, its first-ranked owner if its probability is above `first`, and then every other
+    above `more`. `scored` holds (item, unit, probability, rank score)."""
+    by_item: dict[EntityKey, list[tuple[float, float, EntityKey]]] = {}
+    for item, unit, p, rank in scored:
+        by_item.setdefault(item, []).append((rank, p, unit))
     out = []
     for item, options in by_item.items():
-        options.sort(key=lambda o: (-o[0], o[1]))
-        if options[0][0] <= first:
+        options.sort(key=lambda o: (-o[0], -o[1], o[2]))
+        if options[0][1] <= first:
             continue
-        out += [(item, unit, p) for rank, (p, unit) in enumerate(options) if rank == 0 or p > more]
+        out += [(item, unit, p) for k, (_, p, unit) in enumerate(options) if k == 0 or p > more]
     return out
 
 
@@ -100,9 +101,12 @@ class OwnerAttribution(LinearComponent):
         if not self.active:
             return doc
         items, table = owner_table(doc)
-        p = self.model.probabilities(table)
+        p, rank = self.model.decide(table)
         chosen = choose(
-            [(items[i], unit, pi) for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True)],
+            [
+                (items[i], unit, pi, ri)
+                for i, unit, pi, ri in zip(table.items, table.units, p.tolist(), rank.tolist(), strict=True)
+            ],
             self.model.settings.get("first", 0.1),
             self.model.settings.get("more", 0.5),
         )

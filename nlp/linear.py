@@ -28,6 +28,9 @@ class LogisticModel:
     intercept: float
     calibration: list[list[float]] = field(default_factory=list)  # [[p_raw, p_calibrated], ...] increasing
     settings: dict = field(default_factory=dict)  # decision thresholds and the like
+    # weights of a conditional logit over the same scaled columns, trained to rank one item's candidates
+    # against each other (which owner, which subject); empty: candidates are ranked by probability
+    choice: list[float] = field(default_factory=list)
 
     # -- features -------------------------------------------------------------------------------
     def matrix(self, rows: Sequence[Mapping[str, float]] | Columns) -> numpy.ndarray:
@@ -35,12 +38,22 @@ class LogisticModel:
         raw = rows.raw(self.features) if isinstance(rows, Columns) else raw_matrix(rows, self.features)
         return transform(raw, self.features, self.logs, self.categories)
 
+    def scaled(self, rows: Sequence[Mapping[str, float]] | Columns) -> numpy.ndarray:
+        return (self.matrix(rows) - numpy.asarray(self.mean)) / numpy.asarray(self.scale)
+
     def probabilities(self, rows: Sequence[Mapping[str, float]] | Columns) -> numpy.ndarray:
+        return self.decide(rows)[0]
+
+    def decide(self, rows: Sequence[Mapping[str, float]] | Columns) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(calibrated probability that each pair is right, rank score among its item's candidates):
+        a pair's probability says whether to keep it, the rank score which of an item's candidates
+        comes first (the probability itself when the model has no choice weights)."""
         if not len(rows):
-            return numpy.zeros(0)
-        x = (self.matrix(rows) - numpy.asarray(self.mean)) / numpy.asarray(self.scale)
+            return numpy.zeros(0), numpy.zeros(0)
+        x = self.scaled(rows)
         z = x @ numpy.asarray(self.coef) + self.intercept
-        return self.calibrate(1.0 / (1.0 + numpy.exp(-numpy.clip(z, -60.0, 60.0))))  # no overflow
+        p = self.calibrate(1.0 / (1.0 + numpy.exp(-numpy.clip(z, -60.0, 60.0))))  # no overflow
+        return p, (x @ numpy.asarray(self.choice) if self.choice else p)
 
     def calibrate(self, p: numpy.ndarray) -> numpy.ndarray:
         if not self.calibration:

@@ -69,6 +69,7 @@ FEATURES = [
     "nearest_in_sentence",
     "scope_fits",
     "scope_other",
+    "unit_scope_share",
 ]
 LOGS = [
     "unit_count",
@@ -218,6 +219,8 @@ class PairFeatures:
         self.mention_starts = sorted((a, k) for k, p in self.positions.items() for a, _ in p)
         self.mention_start_at = [a for a, _ in self.mention_starts]
         self._unit_rows: dict[EntityKey, dict] = {}
+        # the reach words of the whole text (全州, 全县 …): a report speaks of its own unit this way
+        self.scope_words = Counter(m.group(0) for m in SCOPE_WORD.finditer(view.text))
         self.forms = {  # the unit's names of two characters or more, as its mentions write them
             k: [s for s in {k.name, *(m.text for m in ms)} if len(s) >= 2] for k, ms in self.units.items()
         }
@@ -411,11 +414,20 @@ class PairFeatures:
             "unit_focus_share": view.focus_counts.get(unit, 0) / max(1, len(view.sentence_starts)),
             "unit_main_focus": float(unit == view.main_focus),
             "candidates": len(self.units),
+            "unit_scope_share": self.scope_share(view.level(unit)),
         }
         children, parents = self.hierarchy.get(unit, (0, 0))
         f["children"], f["parents"] = children, parents
         self._unit_rows[unit] = f
         return f
+
+    def scope_share(self, level: Level | None) -> float:
+        """The share of the text's reach words (全州, 全县 …) that fit a division of this level: a work
+        report names its own unit seldom and its reach often (全州生产总值…)."""
+        total = sum(self.scope_words.values())
+        if not total or level is None:
+            return 0.0
+        return sum(n for word, n in self.scope_words.items() if level in SCOPES[word]) / total
 
     def _unit_arrays(self, unit: EntityKey) -> tuple[numpy.ndarray, ...]:
         """A unit's mentions (start, end, sentence, paragraph), by start."""

@@ -44,6 +44,9 @@ LEVEL_BY_SUFFIX = (
 )
 
 
+# a learned span that runs over one of these marks joins two clauses: only what follows the last is a name
+# (科技部和财政部联合发文，市交通运输局 -> 市交通运输局); gold names hold none but the list mark 、
+CLAUSE_MARKS = frozenset("，,。；;：:！!？?")
 NESTS_PLACES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.EVENT)  # not organisations (长沙晚报)
 
 
@@ -99,6 +102,14 @@ def abbreviated_places(mentions: list[Mention]) -> None:
         if len(fits) == 1:
             m.canonical = fits[0].canonical
             m.attrs = {**m.attrs, "code": fits[0].attrs["code"], "level": fits[0].attrs["level"]}
+
+
+def after_clause_marks(text: str, start: int, end: int) -> int:
+    """Where the name in text[start:end] starts: after the span's last clause mark, if any."""
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in CLAUSE_MARKS:
+            return i + 1
+    return start
 
 
 class LearnedRecognizer(KnowledgeComponent):
@@ -204,6 +215,10 @@ class LearnedRecognizer(KnowledgeComponent):
         mentions = []
         taken = bytearray(len(text))
         for start, end, kind in bio_spans(labels):
+            cut = after_clause_marks(text, start, end)
+            if cut > start and end - cut < 2:
+                continue
+            start = cut
             confidence = sum(tagger.marginal(labels[i], i) for i in range(start, end)) / (end - start)
             label = NodeType(kind)
             if label == NodeType.OFFICIAL and end - start == 3 and self.verb_at(text, end - 1):

@@ -259,12 +259,14 @@ class TargetSubjects(LinearComponent):
             return doc
         targets = doc._.targets or []
         table = subject_table(doc)
-        p = self.model.probabilities(table)
-        best: dict[int, tuple[float, object]] = {}
+        p, rank = self.model.decide(table)
+        best: dict[
+            int, tuple[float, float, object]
+        ] = {}  # figure -> its first-ranked subject (rank, p, unit)
         ruled: dict[int, float] = {}  # the probability of the grammar's own subject
-        for i, unit, pi in zip(table.items, table.units, p.tolist(), strict=True):
-            if i not in best or pi > best[i][0]:
-                best[i] = (float(pi), unit)
+        for i, unit, pi, ri in zip(table.items, table.units, p.tolist(), rank.tolist(), strict=True):
+            if i not in best or ri > best[i][0]:
+                best[i] = (float(ri), float(pi), unit)
             if targets[i].subject == unit:
                 ruled[i] = float(pi)
         threshold = self.model.settings.get("threshold", 0.5)
@@ -273,7 +275,7 @@ class TargetSubjects(LinearComponent):
         for i, t in enumerate(targets):
             if i not in best:
                 continue
-            p_best, unit = best[i]
+            _, p_best, unit = best[i]
             if i in ruled and p_best - ruled[i] <= margin:
                 p_best, unit = (
                     ruled[i],

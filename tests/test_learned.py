@@ -108,9 +108,19 @@ def test_switched_off_learned_layers_leave_the_rules(trained: Path) -> None:
 def test_owners_are_the_most_likely_unit_and_the_very_likely_others() -> None:
     item = EntityKey(NodeType.PROJECT, "某某大道改造工程")
     city, county, town = (EntityKey(NodeType.DISTRICT, n) for n in ("某市", "某县", "某镇"))
-    scored = [(item, city, 0.55), (item, county, 0.8), (item, town, 0.2)]
+    scored = [(item, city, 0.55, 0.55), (item, county, 0.8, 0.8), (item, town, 0.2, 0.2)]
     assert choose(scored, first=0.1, more=0.5) == [(item, county, 0.8), (item, city, 0.55)]
     assert choose(scored, first=0.9, more=0.5) == []  # nothing likely enough
+
+
+def test_the_first_owner_is_the_first_ranked_and_the_others_are_kept_by_probability() -> None:
+    """The choice model ranks 某镇 first, though the pointwise probability of 某市 is higher."""
+    item = EntityKey(NodeType.PROJECT, "某某大道改造工程")
+    city, town = (EntityKey(NodeType.DISTRICT, n) for n in ("某市", "某镇"))
+    scored = [(item, city, 0.7, -1.0), (item, town, 0.4, 2.0)]
+    assert choose(scored, first=0.1, more=0.5) == [(item, town, 0.4), (item, city, 0.7)]
+    assert choose(scored, first=0.1, more=0.8) == [(item, town, 0.4)]
+    assert choose(scored, first=0.5, more=0.5) == []  # the first-ranked is not likely enough
 
 
 def test_a_logistic_model_round_trips_and_is_calibrated() -> None:
@@ -129,6 +139,34 @@ def test_a_logistic_model_round_trips_and_is_calibrated() -> None:
     p = again.probabilities(rows)
     assert p.shape == (2,) and p[0] > p[1]  # nearer is likelier
     assert numpy.allclose(p, model.probabilities(rows))
+
+
+def test_the_choice_model_learns_which_candidate_of_an_item_is_right() -> None:
+    """Each item's right candidate is its nearest one (items far from every candidate mostly have
+    none): the choice model, scored out of fold, ranks the right one first."""
+    from training.logistic import fit, fit_choice
+
+    rng = numpy.random.default_rng(7)
+    rows, labels, items, documents = [], [], [], []
+    for k in range(300):
+        far = float(rng.random() < 0.5)
+        near = rng.random(3) * 10 + far * 50
+        for j, d in enumerate(near):
+            rows.append({"near": float(d), "far": far})
+            labels.append(int(j == near.argmin() and (not far or rng.random() < 0.3)))
+            items.append(f"item{k}")
+            documents.append(f"doc{k % 30}")
+    model, _ = fit(rows, labels, documents, ["near", "far"], [], {})
+    scores = fit_choice(model, rows, labels, documents, items)
+    right_first = [
+        max(range(3 * k, 3 * k + 3), key=lambda i: scores[i])
+        for k in range(300)
+        if any(labels[3 * k : 3 * k + 3])
+    ]
+    assert all(labels[i] for i in right_first)  # held-out rank scores put the right candidate first
+    again = LogisticModel.from_json(model.to_json())
+    p, rank = again.decide(rows[:3])
+    assert again.choice == model.choice and rank.argmax() == numpy.argmin([r["near"] for r in rows[:3]])
 
 
 def test_a_place_the_rules_did_not_propose_is_keyed_by_the_gazetteer() -> None:
@@ -407,15 +445,15 @@ def test_a_zone_is_not_its_own_owner() -> None:
 
 
 class OneNameTagger:
-    """A stand-in for the CRF that tags the characters [start, end) as one Official name."""
+    """A stand-in for the CRF that tags the characters [start, end) as one name of type `kind`."""
 
-    def __init__(self, start: int, end: int) -> None:
-        self.span = (start, end)
+    def __init__(self, start: int, end: int, kind: str = "Official") -> None:
+        self.span, self.kind = (start, end), kind
 
     def tag(self, features: list) -> list[str]:
         start, end = self.span
         return [
-            "B-Official" if i == start else "I-Official" if start < i < end else "O"
+            f"B-{self.kind}" if i == start else f"I-{self.kind}" if start < i < end else "O"
             for i in range(len(features))
         ]
 
@@ -436,6 +474,38 @@ def test_a_learned_name_stops_before_a_verb_that_follows_names(shipped: Language
     assert [m.text for m in doc._.mentions if m.label == NodeType.OFFICIAL] == ["魏川"]
 
 
+def recognised(nlp: Language, text: str) -> list[Mention]:
+    """The mentions after the recogniser (the components after it left out)."""
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        doc = component(doc)
+        if name == "plankg_recognizer":
+            break
+    return doc._.mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "kept"),
+    [
+        (
+            "省农业农村厅牵头，县交通运输局配合落实。",
+            0,
+            15,
+            ["县交通运输局"],
+        ),  # two clauses: the last one's name
+        ("县里召开会议；局长讲话。", 0, 8, []),  # what follows the mark is no name of two characters
+        ("县交通运输局配合落实。", 0, 6, ["县交通运输局"]),  # no mark: the span as the CRF read it
+    ],
+)
+def test_a_learned_name_does_not_run_over_a_clause_mark(
+    shipped: Language, monkeypatch, text: str, start: int, end: int, kept: list[str]
+) -> None:
+    recognizer = shipped.get_pipe("plankg_recognizer")
+    monkeypatch.setattr(recognizer, "tagger", lambda: OneNameTagger(start, end, "Organization"))
+    learned = [m.text for m in recognised(shipped, text) if m.label == NodeType.ORGANIZATION]
+    assert [t for t in learned if text.find(t) < end and text.find(t) + len(t) > start] == kept
+
+
 def test_a_bylines_spaced_name_survives_the_crf(shipped: Language) -> None:
     from plankg.nlp.handover import doc_to_facts
 
@@ -444,3 +514,15 @@ def test_a_bylines_spaced_name_survives_the_crf(shipped: Language) -> None:
     )
     officials = [e.name for e in doc_to_facts(doc).entities if e.type == NodeType.OFFICIAL]
     assert officials == ["魏川"]
+
+
+def test_a_report_that_speaks_of_its_whole_prefecture_favours_the_prefecture(analyse) -> None:
+    """全州…, 全州…, 全国…: two of the text's three reach words fit a prefecture, none a county."""
+    from plankg.nlp.target_subjects import subject_rows
+
+    doc = analyse(
+        "楚雄州召开经济工作会议。全州地区生产总值增长6%,全州固定资产投资增长8%,"
+        "增速高于全国平均水平。禄丰市负责同志参加会议。"
+    )
+    share = {unit.name: row["unit_scope_share"] for _, unit, row in subject_rows(doc)}
+    assert share["楚雄彝族自治州"] == pytest.approx(2 / 3) and share["禄丰市"] == 0.0

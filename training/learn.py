@@ -189,20 +189,28 @@ def target_examples(pairs: Iterable[tuple[GoldDocument, Doc]]) -> tuple[list, li
     return rows, labels, groups
 
 
-def target_threshold(groups: list[str], rows: list[dict], p, labels: list[int], gold_count: int) -> dict:
+def target_threshold(
+    groups: list[str], rows: list[dict], p, rank, labels: list[int], gold_count: int
+) -> dict:
     """The settings of `TargetSubjects` with the best F1 on out-of-fold scores: the threshold below
-    which figures are left out, and whether a figure takes its likeliest subject (`switch_margin` 0)
-    or keeps the grammar's where it has one (a large margin)."""
+    which figures are left out, and whether a figure takes its first-ranked subject (`switch_margin`
+    -1), the likelier of that and the grammar's subject (0) or the grammar's where it has one (a
+    large margin), as `TargetSubjects` decides."""
+    first: dict[str, tuple[float, float, int]] = {}  # figure -> (rank, p, label) of its first-ranked subject
+    ruled: dict[str, tuple[float, int]] = {}  # figure -> (p, label) of the grammar's subject
+    for g, row, pi, ri, y in zip(groups, rows, p, rank, labels, strict=True):
+        if g not in first or ri > first[g][0]:
+            first[g] = (float(ri), float(pi), y)
+        if row.get("rule_subject"):
+            ruled[g] = (float(pi), y)
     best = (-1.0, {})
-    for margin in (0.0, 10.0):
-        chosen: dict[str, tuple[float, int, bool]] = {}  # figure -> (p, label, is the grammar's subject)
-        for g, row, pi, y in zip(groups, rows, p, labels, strict=True):
-            ruled = bool(row.get("rule_subject")) and margin > 0
-            current = chosen.get(g)
-            if current is None or (ruled and not current[2]) or (ruled == current[2] and pi > current[0]):
-                chosen[g] = (float(pi), y, ruled)
+    for margin in (-1.0, 0.0, 10.0):  # the first-ranked subject; the likelier one; the grammar's
+        chosen = {}  # figure -> (p, label)
+        for g, (_, pi, y) in first.items():
+            rule = ruled.get(g)
+            chosen[g] = rule if rule is not None and pi - rule[0] <= margin else (pi, y)
         for threshold in [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]:
-            kept = [(pi, y) for pi, y, _ in chosen.values() if pi > threshold]
+            kept = [(pi, y) for pi, y in chosen.values() if pi > threshold]
             f1 = f1_of(sum(y for _, y in kept), len(kept), gold_count)
             if f1 > best[0]:
                 best = (f1, {"threshold": threshold, "switch_margin": margin, "oof_f1": round(f1, 4)})
@@ -225,20 +233,22 @@ def mention_calibration(pairs: Iterable[tuple[GoldDocument, Doc]]) -> list[list[
     return [[k, round(float(iso.predict([k])[0]), 4)] for k in knots]
 
 
-def owner_thresholds(groups: list[str], units: list, p, labels: list[int], gold_count: int) -> dict:
-    """The (first, more) thresholds of `attribution.choose` with the best F1 on out-of-fold scores."""
-    by_item: dict[str, list[tuple[float, int]]] = {}
-    for g, pi, y in zip(groups, p, labels, strict=True):
-        by_item.setdefault(g, []).append((float(pi), y))
+def owner_thresholds(groups: list[str], rank, p, labels: list[int], gold_count: int) -> dict:
+    """The (first, more) thresholds of `attribution.choose` with the best F1 on out-of-fold scores
+    (`rank` orders each item's owners, `p` says whether to keep them)."""
+    by_item: dict[str, list[tuple[float, float, int]]] = {}
+    for g, ri, pi, y in zip(groups, rank, p, labels, strict=True):
+        by_item.setdefault(g, []).append((float(ri), float(pi), y))
     best = (-1.0, {})
+    for options in by_item.values():
+        options.sort(key=lambda o: -o[0])
     for first, more in itertools.product([0.05, 0.1, 0.15, 0.2, 0.3, 0.4], [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]):
         tp = fp = 0
         for options in by_item.values():
-            options.sort(key=lambda o: -o[0])
-            if options[0][0] <= first:
+            if options[0][1] <= first:
                 continue
-            for rank, (pi, y) in enumerate(options):
-                if rank == 0 or pi > more:
+            for k, (_, pi, y) in enumerate(options):
+                if k == 0 or pi > more:
                     tp += y
                     fp += 1 - y
         f1 = f1_of(tp, tp + fp, gold_count)
@@ -263,10 +273,12 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print, candidates:
     calibration = mention_calibration(pairs)
     (out_dir / "plankg_recognizer" / "calibration.json").write_text(json.dumps(calibration), encoding="utf-8")
     rows, labels, groups = owner_examples(pairs)
-    model, oof = logistic.fit(rows, labels, [g.split("|")[0] for g in groups], FEATURES, LOGS, CATEGORIES)
+    documents = [g.split("|")[0] for g in groups]
+    model, oof = logistic.fit(rows, labels, documents, FEATURES, LOGS, CATEGORIES)
+    rank = logistic.fit_choice(model, rows, labels, documents, groups)
     owned = {"has_platform", "has_project", "develops_industry", "held_event"}
     gold_count = sum(1 for d in docs for r in d.relations if r["relation"] in owned)
-    model.settings = owner_thresholds(groups, [], oof, labels, gold_count)
+    model.settings = owner_thresholds(groups, rank, oof, labels, gold_count)
     (out_dir / "plankg_attribution").mkdir(parents=True, exist_ok=True)
     model.write(out_dir / "plankg_attribution" / attribution.MODEL_FILE)
     log(f"owners: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
@@ -281,15 +293,17 @@ def train(docs: list[GoldDocument], out_dir: Path, log: Log = print, candidates:
     log(f"speakers: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
 
     rows, labels, groups = target_examples(pairs)
+    documents = [g.split("|")[0] for g in groups]
     model, oof = logistic.fit(
         rows,
         labels,
-        [g.split("|")[0] for g in groups],
+        documents,
         target_subjects.TARGET_FEATURES,
         target_subjects.TARGET_LOGS,
         target_subjects.TARGET_CATEGORIES,
     )
-    model.settings = target_threshold(groups, rows, oof, labels, sum(len(d.targets) for d in docs))
+    rank = logistic.fit_choice(model, rows, labels, documents, groups)
+    model.settings = target_threshold(groups, rows, oof, rank, labels, sum(len(d.targets) for d in docs))
     (out_dir / "plankg_target_subjects").mkdir(parents=True, exist_ok=True)
     model.write(out_dir / "plankg_target_subjects" / target_subjects.MODEL_FILE)
     log(f"target subjects: {len(rows)} pairs, {sum(labels)} positive; settings {json.dumps(model.settings)}")
