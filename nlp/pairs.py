@@ -221,6 +221,7 @@ class PairFeatures:
         self._unit_rows: dict[EntityKey, dict] = {}
         # the reach words of the whole text (全州, 全县 …): a report speaks of its own unit this way
         self.scope_words = Counter(m.group(0) for m in SCOPE_WORD.finditer(view.text))
+        self.scope_total = sum(self.scope_words.values())
         self.forms = {  # the unit's names of two characters or more, as its mentions write them
             k: [s for s in {k.name, *(m.text for m in ms)} if len(s) >= 2] for k, ms in self.units.items()
         }
@@ -424,10 +425,9 @@ class PairFeatures:
     def scope_share(self, level: Level | None) -> float:
         """The share of the text's reach words (全州, 全县 …) that fit a division of this level: a work
         report names its own unit seldom and its reach often (全州生产总值…)."""
-        total = sum(self.scope_words.values())
-        if not total or level is None:
+        if not self.scope_total or level is None:
             return 0.0
-        return sum(n for word, n in self.scope_words.items() if level in SCOPES[word]) / total
+        return sum(n for word, n in self.scope_words.items() if level in SCOPES[word]) / self.scope_total
 
     def _unit_arrays(self, unit: EntityKey) -> tuple[numpy.ndarray, ...]:
         """A unit's mentions (start, end, sentence, paragraph), by start."""

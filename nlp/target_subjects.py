@@ -260,9 +260,8 @@ class TargetSubjects(LinearComponent):
         targets = doc._.targets or []
         table = subject_table(doc)
         p, rank = self.model.decide(table)
-        best: dict[
-            int, tuple[float, float, object]
-        ] = {}  # figure -> its first-ranked subject (rank, p, unit)
+        # figure -> its first-ranked subject (rank score, probability, unit)
+        best: dict[int, tuple[float, float, object]] = {}
         ruled: dict[int, float] = {}  # the probability of the grammar's own subject
         for i, unit, pi, ri in zip(table.items, table.units, p.tolist(), rank.tolist(), strict=True):
             if i not in best or ri > best[i][0]:
