@@ -45,7 +45,7 @@ LEVEL_BY_SUFFIX = (
 
 
 # a learned span that runs over one of these marks joins two clauses: only what follows the last is a name
-# (科技部和财政部联合发文，市交通运输局 -> 市交通运输局); gold names hold none but the list mark 、
+# (省农业农村厅牵头，县交通运输局 -> 县交通运输局); gold names hold none but the list mark 、
 CLAUSE_MARKS = frozenset("，,。；;：:！!？?")
 NESTS_PLACES = (NodeType.PLATFORM, NodeType.PROJECT, NodeType.EVENT)  # not organisations (长沙晚报)
 
