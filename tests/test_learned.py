@@ -457,6 +457,9 @@ class OneNameTagger:
             for i in range(len(features))
         ]
 
+    def labels(self) -> list[str]:
+        return ["O", f"B-{self.kind}", f"I-{self.kind}"]
+
     def marginal(self, label: str, i: int) -> float:
         return 0.9
 
@@ -504,6 +507,49 @@ def test_a_learned_name_does_not_run_over_a_clause_mark(
     monkeypatch.setattr(recognizer, "tagger", lambda: OneNameTagger(start, end, "Organization"))
     learned = [m.text for m in recognised(shipped, text) if m.label == NodeType.ORGANIZATION]
     assert [t for t in learned if text.find(t) < end and text.find(t) + len(t) > start] == kept
+
+
+class HesitantTagger:
+    """A stand-in for a CRF whose best label sequence is all O, though it gives the characters
+    [start, end) a 0.4 chance of being one name of type `kind` (B- on the first, I- after) and O 0.6."""
+
+    LABELS = ("O", "B-Official", "I-Official", "B-Project", "I-Project")
+
+    def __init__(self, start: int, end: int, kind: str) -> None:
+        self.span, self.kind = (start, end), kind
+
+    def labels(self) -> list[str]:
+        return list(self.LABELS)
+
+    def tag(self, features: list) -> list[str]:
+        return ["O"] * len(features)
+
+    def marginal(self, label: str, i: int) -> float:
+        start, end = self.span
+        if not start <= i < end:
+            return 1.0 if label == "O" else 0.0
+        named = f"B-{self.kind}" if i == start else f"I-{self.kind}"
+        return 0.6 if label == "O" else 0.4 if label == named else 0.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "weight", "found"),
+    [
+        ("Official", 0.5, ["魏川"]),  # 0.4 > 0.5 x 0.6: the likelier reading is the name
+        ("Official", 1.0, []),  # weight 1: the best sequence alone
+        ("Project", 0.5, []),  # a type the setting does not name
+    ],
+)
+def test_a_name_the_crf_hesitates_over_is_read_from_its_characters_likeliest_labels(
+    shipped: Language, monkeypatch, kind: str, weight: float, found: list[str]
+) -> None:
+    text = "会上，魏川作了讲话。"
+    recognizer = shipped.get_pipe("plankg_recognizer")
+    monkeypatch.setattr(recognizer, "tagger", lambda: HesitantTagger(3, 5, kind))
+    monkeypatch.setattr(recognizer, "posterior_o_weight", weight)
+    names = [m for m in recognised(shipped, text) if m.source == "learned"]
+    assert [m.text for m in names] == found
+    assert all(m.label == NodeType.OFFICIAL and 0.0 < m.confidence <= 1.0 for m in names)
 
 
 def test_a_bylines_spaced_name_survives_the_crf(shipped: Language) -> None:
