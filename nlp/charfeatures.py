@@ -10,6 +10,7 @@ where names really begin and end.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from .facts import Mention
@@ -43,14 +44,19 @@ def char_class(ch: str) -> str:
     return "P" if ch in PUNCTUATION else "O"
 
 
-def _mark(tags: list[list[str]], start: int, end: int, name: str) -> None:
+# the class of every character of the CJK block and of ASCII, computed once
+CLASSES = {chr(c): char_class(chr(c)) for c in [*range(0x4E00, 0xA000), *range(0x80)]}
+
+
+def _mark(tags: defaultdict[int, list[str]], start: int, end: int, name: str) -> None:
     """Tag the characters of [start, end) with `name` + their position (B/I/E, S alone)."""
     if end - start == 1:
         tags[start].append(name + "S")
         return
     tags[start].append(name + "B")
+    inside = name + "I"
     for i in range(start + 1, end - 1):
-        tags[i].append(name + "I")
+        tags[i].append(inside)
     tags[end - 1].append(name + "E")
 
 
@@ -69,7 +75,7 @@ class CharFeatures:
         self.suffix_type = suffix_type
         self.suffixes = LongestMatcher(suffix_type)
 
-    def lexicon_tags(self, text: str, tags: list[list[str]]) -> None:
+    def lexicon_tags(self, text: str, tags: defaultdict[int, list[str]]) -> None:
         codes = TextCodes(text)
         n = len(text)
         for s, e, _ in self.breakers.finditer(text, codes):
@@ -91,7 +97,7 @@ class CharFeatures:
         self, text: str, tokens: Iterable[tuple[int, int]], candidates: Iterable[Mention]
     ) -> list[list[str]]:
         n = len(text)
-        tags: list[list[str]] = [[] for _ in range(n)]
+        tags: defaultdict[int, list[str]] = defaultdict(list)  # only the few marked characters have any
         for m in candidates:
             if 0 <= m.start < m.end <= n:
                 _mark(tags, m.start, m.end, "R" + m.label)
@@ -103,7 +109,7 @@ class CharFeatures:
             for i in range(s, min(e, n)):
                 word_at[i] = k
         words = [text[s:e] for s, e in tokens]
-        classes = [char_class(c) for c in text]
+        classes = [CLASSES.get(c) or char_class(c) for c in text]
         padded = PAD + PAD + text + PAD + PAD
         cls = ["#", "#", *classes, "#", "#"]
         quoted = False
@@ -143,7 +149,8 @@ class CharFeatures:
                 f.append("Q")
             if ch == "”":
                 quoted = False
-            f += tags[i]
+            if i in tags:
+                f += tags[i]
             out.append(f)
         return out
 

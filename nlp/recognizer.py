@@ -251,22 +251,22 @@ class LearnedRecognizer(KnowledgeComponent):
         characters below that are read label by label."""
         if not self.posterior_types or self.posterior_o_weight >= 1.0:
             return []
-        labels = tagger.labels()
+        marginal = tagger.marginal
+        others = [y for y in tagger.labels() if y != "O"]
         weight = self.posterior_o_weight
         ceiling = 1.0 / (1.0 + weight)
-        decoded = []
-        previous = "O"
-        for i in range(len(text)):
-            p_o = tagger.marginal("O", i)
-            best, label = weight * p_o, "O"
-            if p_o < ceiling:
-                for other in labels:
-                    if other != "O" and (p := tagger.marginal(other, i)) > best:
-                        best, label = p, other
+        decoded = ["O"] * len(text)
+        # most characters are surely O: one call each, in a comprehension, finds the few that are not
+        p_o = [marginal("O", i) for i in range(len(text))]
+        for i in [i for i, p in enumerate(p_o) if p < ceiling]:
+            best, label = weight * p_o[i], "O"
+            for other in others:
+                if (p := marginal(other, i)) > best:
+                    best, label = p, other
+            previous = decoded[i - 1] if i else "O"
             if label.startswith("I-") and previous[2:] != label[2:]:
                 label = "B-" + label[2:]  # a name begins where its type does
-            decoded.append(label)
-            previous = label
+            decoded[i] = label
         found = []
         for start, end, kind in bio_spans(decoded):
             label = NodeType(kind)

@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from plankg.graph.model import NodeType
 
@@ -182,22 +184,42 @@ class StatisticalRecognizer(KnowledgeComponent):
                 spans.append([lo, hi])
         return [(lo, text[lo:hi]) for lo, hi in spans]
 
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Documents a batch at a time: the pieces of all documents of a batch go through the inner
+        model together (its network runs on one batch instead of one per document; the same
+        entities, the network reads each piece alone)."""
+        self._ready()
+        for batch in minibatch(docs, batch_size):
+            if not self.enabled or self.inner is None:
+                yield from batch
+                continue
+            readings = [self.reading(doc) for doc in batch]
+            parsed = iter(self.inner.pipe([p for _, pieces in readings for _, p in pieces]))
+            for doc, (taken, pieces) in zip(batch, readings, strict=True):
+                yield self.found(doc, taken, pieces, [next(parsed) for _ in pieces])
+
     def annotate(self, doc: Doc) -> Doc:
-        if not self.enabled or self.inner is None:
-            return doc
+        return next(self.pipe([doc]))
+
+    def reading(self, doc: Doc) -> tuple[bytearray, list[tuple[int, str]]]:
+        """The characters the rules took, and the pieces of the text the inner model reads."""
         text = text_of(doc)
-        mentions = doc._.mentions if doc._.mentions is not None else []
         taken = bytearray(len(text) + 1)
         speakers = bytearray(len(text) + 1)  # characters of the officials the rules found
-        for m in mentions:
+        for m in doc._.mentions or []:
             for i in range(max(0, m.start), min(len(text), m.end)):
                 taken[i] = 1
                 if m.label == NodeType.OFFICIAL:
                     speakers[i] = 1
+        return taken, self.segments(text, speakers)
+
+    def found(self, doc: Doc, taken: bytearray, pieces: list[tuple[int, str]], parsed: list[Doc]) -> Doc:
+        """The document with the inner model's entities in the pieces added under the guards."""
+        text = text_of(doc)
+        mentions = doc._.mentions if doc._.mentions is not None else []
         persons: list[tuple[int, int, str]] = []
         found: list[Mention] = []
-        pieces = self.segments(text, speakers)
-        for (offset, _), piece in zip(pieces, self.inner.pipe(p for _, p in pieces), strict=True):
+        for (offset, _), piece in zip(pieces, parsed, strict=True):
             for ent in piece.ents:
                 start, end, label = offset + ent.start_char, offset + ent.end_char, ent.label_
                 name = text[start:end]
