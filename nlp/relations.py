@@ -44,6 +44,9 @@ class RelationLinker(KnowledgeComponent):
         text = text_of(doc)
         focus = doc._.focus or {}
         sents = list(doc.sents)
+        if not sents:  # an empty text: nothing to link
+            doc._.relations = []
+            return doc
         starts = [s.start_char for s in sents]
 
         def sentence_of(pos: int):

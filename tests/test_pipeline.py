@@ -86,3 +86,11 @@ def test_the_speaker_layer_keeps_the_cue_words_it_was_trained_with(tmp_path: Pat
     saved = tmp_path / "copy" / "plankg_speakers" / CUES_FILE
     saved.write_text("讲话\tspeak\n", encoding="utf-8")
     assert spacy.load(tmp_path / "copy").get_pipe("plankg_speakers").cues == {"讲话": "speak"}
+
+
+def test_an_empty_or_blank_text_is_a_document_without_facts(nlp: Language) -> None:
+    """spaCy users call the pipeline on any string; one with no characters or only blanks gives a
+    document with nothing in it, through every component (the build never sends one: it warns)."""
+    for text in ("", " ", "\n\n", "\u3000"):
+        doc = nlp(text)
+        assert (doc._.mentions or []) == [] and (doc._.relations or []) == [] and list(doc.ents) == []

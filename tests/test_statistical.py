@@ -92,3 +92,19 @@ def test_overlapping_statistical_span_is_dropped_before_resolve(with_persons: La
     finally:
         component.inner = inner
     assert [(m.text, m.source) for m in out._.mentions] == [("林则安", "title+name")]
+
+
+def test_a_batch_of_documents_gets_what_each_gets_alone(with_persons: Language) -> None:
+    """nlp.pipe hands the layer whole batches, whose pieces its inner model reads together; every
+    document comes out as it does when analysed by itself, whatever else is in the batch."""
+    texts = [
+        "会上，赵明辉表示，今年要加快推进产业园区建设。",
+        "萧山日报记者许文静报道。",
+        "",
+        "座谈会上，钱立新指出，要抓好重点项目落地；孙卫东强调，要优化营商环境。",
+    ]
+    alone = [with_persons(text)._.mentions for text in texts]
+    together = [doc._.mentions for doc in with_persons.pipe(texts, batch_size=4)]
+    key = lambda ms: [(m.start, m.end, m.label, m.source) for m in ms or []]  # noqa: E731
+    assert [key(ms) for ms in together] == [key(ms) for ms in alone]
+    assert ("Official", "statistical") in {(m.label, m.source) for ms in together for m in ms or []}
