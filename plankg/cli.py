@@ -179,8 +179,21 @@ def build(
     help="Cross-validate: train the learned layers on all folds but one, score the one, for each fold "
     "(needs the development checkout: training/ is not installed).",
 )
+@click.option(
+    "--cv-seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="With --cv: which partition into folds (0 is the one every earlier CV used); the mean over "
+    "several seeds measures a change smaller than the spread of one run.",
+)
 def evaluate(
-    gold_dir: Path, graph_path: Path | None, errors: bool, reliability: bool, folds: int | None
+    gold_dir: Path,
+    graph_path: Path | None,
+    errors: bool,
+    reliability: bool,
+    folds: int | None,
+    cv_seed: int,
 ) -> None:
     """Score against gold files in GOLD_DIR (README "Gold format"), as the gold scorer does."""
     import tempfile
@@ -198,7 +211,7 @@ def evaluate(
             raise click.ClickException(
                 "--cv trains models: run it from the development checkout (training/ is not installed)"
             ) from None
-        report = cross_validate(gold_dir, folds, log=lambda m: click.echo(m, err=True))
+        report = cross_validate(gold_dir, folds, log=lambda m: click.echo(m, err=True), seed=cv_seed)
     else:
         if graph_path is None:
             from .api import build as run_build

@@ -21,7 +21,7 @@ from plankg.nlp.pipeline import SHIPPED_SEGMENTER, create
 from plankg.nlp.recognizer import abbreviated_places, division_attrs
 from plankg.nlp.statistical import SHIPPED_MODEL
 from training import learn
-from training.gold import folds, projected_spans, read_gold
+from training.gold import GoldDocument, folds, projected_spans, read_gold
 
 GOLD = Path(__file__).parent / "fixtures" / "gold"
 TEXT = (Path(__file__).parent / "fixtures" / "xiaoshan.txt").read_text(encoding="utf-8")
@@ -53,6 +53,14 @@ def test_folds_are_stable_whatever_else_is_in_the_corpus() -> None:
     alone = {d.id: k for k, part in enumerate(folds(docs, 5)) for d in part}
     fewer = {d.id: k for k, part in enumerate(folds(docs[:2], 5)) for d in part}
     assert all(alone[i] == k for i, k in fewer.items())
+
+
+def test_another_seed_deals_the_documents_into_other_folds_the_same_way_each_time() -> None:
+    docs = [GoldDocument(f"doc{i:03d}", "", [], [], []) for i in range(60)]
+    partition = lambda seed: [[d.id for d in part] for part in folds(docs, 5, seed)]  # noqa: E731
+    assert partition(0) == [[d.id for d in part] for part in folds(docs, 5)]
+    assert partition(1) == partition(1) != partition(0) != partition(2)
+    assert sorted(i for part in partition(1) for i in part) == [d.id for d in docs]
 
 
 def test_every_layer_trains_and_saves(trained: Path) -> None:

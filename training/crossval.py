@@ -33,10 +33,11 @@ def scored(docs: list[GoldDocument], facts: list[DocumentFacts]) -> Report:
         return score(load_gold([d.path for d in docs]), read_graph(path))
 
 
-def cross_validate(gold_dir: Path, k: int, log: Callable[[str], None] = print) -> Report:
+def cross_validate(gold_dir: Path, k: int, log: Callable[[str], None] = print, seed: int = 0) -> Report:
+    """`seed` picks the partition into folds (training/gold.py `folds`)."""
     docs = read_gold([gold_dir])
     held_out_facts: list[DocumentFacts] = []
-    for i, held in enumerate(folds(docs, k)):
+    for i, held in enumerate(folds(docs, k, seed)):
         with tempfile.TemporaryDirectory() as tmp:
             learn.train([d for d in docs if d not in held], Path(tmp), log=lambda m: None)
             models = {name: {"model": str(Path(tmp) / name)} for name in learn.LEARNED}

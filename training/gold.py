@@ -81,14 +81,16 @@ def projected_spans(doc: GoldDocument) -> list[tuple[int, int, str, str]]:
     return sorted(spans)
 
 
-def folds(docs: list[GoldDocument], k: int) -> list[list[GoldDocument]]:
+def folds(docs: list[GoldDocument], k: int, seed: int = 0) -> list[list[GoldDocument]]:
     """k folds of documents, deterministic: by a stable hash of the id, so a document keeps its fold
-    whatever else is in the corpus."""
+    whatever else is in the corpus. Another `seed` deals the documents into other folds: a change
+    smaller than the retraining spread shows only in the mean over several such partitions."""
     import hashlib
 
     out: list[list[GoldDocument]] = [[] for _ in range(k)]
     for doc in docs:
-        out[int(hashlib.sha1(doc.id.encode()).hexdigest(), 16) % k].append(doc)
+        key = doc.id if not seed else f"{seed}:{doc.id}"  # seed 0 keeps the folds every CV so far used
+        out[int(hashlib.sha1(key.encode()).hexdigest(), 16) % k].append(doc)
     return out
 
 
