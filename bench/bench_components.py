@@ -6,10 +6,9 @@ The same synthetic corpus as bench_build.py (paragraphs of the bundled sample an
 fixtures recombined, fixed seed). The corpus goes through the shipped pipeline 64 documents at
 a time, one step at a time: the tokenizer (pkuseg) over the 64 documents, then each component
 over them (in batches where it has a `pipe`, as `nlp.pipe` runs it), each step timed with a
-monotonic clock.
-The table gives each step's seconds, its share of the analysis and its time against the
-tokenizer's. The build adds reading, the fact store, the graph and the exports to
-this (bench_build.py measures the whole).
+monotonic clock. The table gives each step's seconds, its share of the analysis and its time
+against the tokenizer's. The build adds reading, the fact store, the graph and the exports to this
+(bench_build.py measures the whole).
 """
 
 from __future__ import annotations

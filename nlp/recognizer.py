@@ -104,6 +104,12 @@ def abbreviated_places(mentions: list[Mention]) -> None:
             m.attrs = {**m.attrs, "code": fits[0].attrs["code"], "level": fits[0].attrs["level"]}
 
 
+def mean_marginal(tagger, labels: list[str], start: int, end: int) -> float:
+    """The raw confidence of the span [start, end) read as `labels`: the mean marginal probability the
+    CRF gives each of its characters' label."""
+    return sum(tagger.marginal(labels[i], i) for i in range(start, end)) / (end - start)
+
+
 def after_clause_marks(text: str, start: int, end: int) -> int:
     """Where the name in text[start:end] starts: after the span's last clause mark, if any."""
     for i in range(end - 1, start - 1, -1):
@@ -223,7 +229,7 @@ class LearnedRecognizer(KnowledgeComponent):
             if cut > start and end - cut < 2:
                 continue
             start = cut
-            confidence = sum(tagger.marginal(labels[i], i) for i in range(start, end)) / (end - start)
+            confidence = mean_marginal(tagger, labels, start, end)
             label = NodeType(kind)
             if label == NodeType.OFFICIAL and end - start == 3 and self.verb_at(text, end - 1):
                 end -= 1
@@ -275,9 +281,7 @@ class LearnedRecognizer(KnowledgeComponent):
             if after_clause_marks(text, start, end) > start:
                 continue
             m = self.new_mention(text, start, end, label, candidates)
-            m.confidence = self.calibrated(
-                sum(tagger.marginal(decoded[i], i) for i in range(start, end)) / (end - start)
-            )
+            m.confidence = self.calibrated(mean_marginal(tagger, decoded, start, end))
             found.append(m)
             taken[start:end] = b"\1" * (end - start)
         return found
