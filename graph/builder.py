@@ -55,6 +55,7 @@ from .resolve import (
     ZONE_BODY,
     company_stem,
     division_of_level,
+    is_bare_kind,
     is_generic_body,
     is_generic_zone,
     title_level,
@@ -166,7 +167,7 @@ class GraphBuilder:
         places = places or []
         nid = self.entity_id(record, doc_id, owner, places)
         name = clean_name(record.name)
-        aliases = {clean_name(a) for a in record.aliases} - {name, ""}
+        aliases = {a for a in (clean_name(a) for a in record.aliases) if a and not is_bare_kind(a)} - {name}
         g = self.graph
         if nid not in g:
             label = industry_key(name, keep_ye=True) if record.type == NodeType.INDUSTRY else name
@@ -610,7 +611,7 @@ def merge_node(data: dict, other: dict) -> None:
         label = other["label"]
     names = set(data["aliases"]) | set(other["aliases"]) | {data["label"], other["label"]}
     data["label"] = label
-    data["aliases"] = sorted(n for n in names if n != label)
+    data["aliases"] = sorted(n for n in names if n != label and not is_bare_kind(n))
     for doc in other["docs"]:
         add_sorted(data["docs"], doc)
     data["confidence"] = max(data.get("confidence", 0.0), other.get("confidence", 0.0))

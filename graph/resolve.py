@@ -187,6 +187,14 @@ def is_generic_zone(name: str) -> bool:
     return name in zone_words()
 
 
+def is_bare_kind(name: str) -> bool:
+    """经开区, 园区, 管委会, 党工委: a kind of zone or of zone body with no name before it. A text calls its
+    own zone so, but across texts the word names a different thing in every one, so it is no alias of
+    a node (a corpus-wide alias 经开区 would equate every such zone with every other)."""
+    zone = ZONE_BODY.match(name)
+    return is_generic_zone(name) or bool(zone and not zone["zone"])
+
+
 def is_generic_body(name: str) -> bool:
     """县发改局, 经开区党工委, 管委会: a body that is a different one in every text."""
     zone = ZONE_BODY.match(name)

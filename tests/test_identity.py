@@ -389,3 +389,24 @@ def test_a_zone_named_by_its_kind_belongs_to_its_owner() -> None:
         "Platform:石家庄高新区": ["d"],
         "Platform:正定高新区": ["e"],
     }
+
+
+def test_a_kind_word_is_no_alias_of_the_zone_a_text_calls_so() -> None:
+    """Each text calls its own zone 经开区 (and its body 管委会); across texts the word names every zone,
+    so it stays in the evidence and out of the node's aliases, while real short forms stay."""
+    zone = [
+        EntityRecord(NodeType.PLATFORM, "青禾经济技术开发区", ["经开区", "青禾经开区"]),
+        EntityRecord(NodeType.PLATFORM, "松岭经济技术开发区", ["经开区"]),
+        EntityRecord(ORG, "松岭经济技术开发区管委会", ["管委会"]),
+    ]
+    docs = [DocumentFacts(doc, None, 10, "", [record], [], []) for doc, record in zip("abc", zone, strict=True)]
+    docs.append(platform_doc("d", "成都市", "高新区"))
+    docs.append(platform_doc("e", "成都市", "成都高新区"))  # the bare 高新区 of d joins it
+    graph = GraphBuilder().build(docs)
+    aliases = {d["label"]: d["aliases"] for _, d in graph.nodes(data=True) if d["type"] != D}
+    assert aliases == {
+        "青禾经济技术开发区": ["青禾经开区"],
+        "松岭经济技术开发区": [],
+        "松岭经济技术开发区管委会": [],
+        "成都高新区": [],
+    }
