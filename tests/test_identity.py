@@ -410,3 +410,24 @@ def test_a_kind_word_is_no_alias_of_the_zone_a_text_calls_so() -> None:
         "松岭经济技术开发区管委会": [],
         "成都高新区": [],
     }
+
+
+def test_a_name_two_nodes_carry_is_an_alias_of_neither() -> None:
+    """吉林 is the short form of the province and of its city; 市发改委 is every city's bureau."""
+    records = [
+        district("吉林省"),
+        district("吉林市"),
+        district("天河区"),
+        EntityRecord(ORG, "青禾市发展和改革委员会", ["市发改委"]),
+        EntityRecord(ORG, "松岭市发展和改革委员会", ["市发改委", "松岭市发改委"]),
+    ]
+    docs = [DocumentFacts(f"d{i}", None, 10, "", [r], [], []) for i, r in enumerate(records)]
+    graph = GraphBuilder().build(docs)
+    aliases = {d["label"]: d["aliases"] for _, d in graph.nodes(data=True)}
+    assert aliases == {
+        "吉林省": [],
+        "吉林市": [],
+        "天河区": ["天河"],
+        "青禾市发展和改革委员会": [],
+        "松岭市发展和改革委员会": ["松岭市发改委"],
+    }
