@@ -304,14 +304,18 @@ class GraphBuilder:
 
     def drop_shared_aliases(self) -> None:
         """A name that several nodes of one type carry (吉林 of 吉林省 and of 吉林市, 新塘 of a town and of
-        a subdistrict, 市发改委 of every city's bureau) identifies none of them, so it is no alias of any;
-        labels stay, and the text's words stay in the evidence. Run once identities are decided."""
+        a subdistrict) identifies none of them, so it is no alias of any; labels stay, and the text's words
+        stay in the evidence. Run once identities are decided. Organizations keep theirs: a body named by
+        its level (县发改局) is labelled with its full name and keeps the text's form as the alias that
+        says how each text named it."""
         g = self.graph
         holders: Counter[tuple[str, str]] = Counter()
         for _, data in g.nodes(data=True):
             for name in {data["label"], *data["aliases"]}:
                 holders[(data["type"], name)] += 1
         for _, data in g.nodes(data=True):
+            if data["type"] == NodeType.ORGANIZATION:
+                continue
             if any(holders[(data["type"], a)] > 1 for a in data["aliases"]):
                 data["aliases"] = [a for a in data["aliases"] if holders[(data["type"], a)] == 1]
 
