@@ -399,7 +399,9 @@ def test_a_kind_word_is_no_alias_of_the_zone_a_text_calls_so() -> None:
         EntityRecord(NodeType.PLATFORM, "松岭经济技术开发区", ["经开区"]),
         EntityRecord(ORG, "松岭经济技术开发区管委会", ["管委会"]),
     ]
-    docs = [DocumentFacts(doc, None, 10, "", [record], [], []) for doc, record in zip("abc", zone, strict=True)]
+    docs = [
+        DocumentFacts(doc, None, 10, "", [record], [], []) for doc, record in zip("abc", zone, strict=True)
+    ]
     docs.append(platform_doc("d", "成都市", "高新区"))
     docs.append(platform_doc("e", "成都市", "成都高新区"))  # the bare 高新区 of d joins it
     graph = GraphBuilder().build(docs)
