@@ -436,7 +436,9 @@ class GraphBuilder:
             if etype != NodeType.PLATFORM or nid not in g:
                 continue
             owners = [u for u, _, k in g.in_edges(nid, keys=True) if k == Relation.HAS_PLATFORM]
-            sighting = PlaceSighting(nid, doc, self.codes(owners), self.codes(self.places.get(nid, ())))
+            # a zone named after its place (大连某某新区) is placed by its name wherever a text speaks of it
+            hints = self.codes(self.places.get(nid, ())) | split_place(name)[0]
+            sighting = PlaceSighting(nid, doc, self.codes(owners), hints)
             by_name.setdefault(name, []).append(sighting)
         documents = g.graph["documents"]
         for name in sorted(by_name):

@@ -433,3 +433,31 @@ def test_a_name_two_nodes_carry_is_an_alias_of_neither() -> None:
         "青禾市发展和改革委员会": ["市发改委"],
         "松岭市发展和改革委员会": ["市发改委", "松岭市发改委"],
     }
+
+
+def test_a_zone_named_after_its_place_is_one_wherever_a_text_speaks_of_it() -> None:
+    """松江某某 is owned by 松江区 in one text; another names it among places far away (its sentences speak
+    of 天河区) without an owner: its name places it, so it is the same zone, while an unnamed-place
+    namesake (东部新城) seen the same way stays apart."""
+    far = [district("天河区")]
+    docs = [
+        platform_doc("a", "松江区", "松江青禾新城"),
+        DocumentFacts(
+            "b",
+            None,
+            10,
+            "",
+            [*far, EntityRecord(NodeType.PLATFORM, "松江青禾新城", places=["天河区"])],
+            [],
+            [],
+        ),
+        platform_doc("c", "松江区", "东部新城"),
+        DocumentFacts(
+            "d", None, 10, "", [*far, EntityRecord(NodeType.PLATFORM, "东部新城", places=["天河区"])], [], []
+        ),
+    ]
+    assert platforms(GraphBuilder().build(docs)) == {
+        "Platform:松江青禾新城": ["a", "b"],
+        "Platform:东部新城": ["c"],
+        "Platform:东部新城#2": ["d"],
+    }
