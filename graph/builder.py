@@ -20,6 +20,7 @@ identities over the whole corpus at once, so the graph does not depend on the or
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
@@ -58,6 +59,7 @@ from .resolve import (
     is_bare_kind,
     is_generic_body,
     is_generic_zone,
+    long_kind_forms,
     title_level,
     zone_short_name,
     zone_stem,
@@ -94,6 +96,21 @@ def split_place(name: str) -> tuple[frozenset[str], str]:
         if divs:
             return frozenset(d.code for d in divs), name[n:]
     return frozenset(), name
+
+
+OFFICIAL_PLACE = re.compile(r"^中国[(（]([^()（）]{2,8})[)）]")  # 中国(云南)自由贸易试验区: 云南's
+
+
+def official_place(name: str) -> str:
+    """中国(云南)自由贸易试验区 -> 云南自由贸易试验区: the official form writes its province in brackets."""
+    return OFFICIAL_PLACE.sub(r"\1", name, count=1)
+
+
+def short_kinds(name: str) -> str:
+    """A zone's name with every kind written short, wherever it stands (某自由贸易试验区某片区 -> 某自贸试验区某片区)."""
+    for form, kind in long_kind_forms().items():
+        name = name.replace(form, kind)
+    return name
 
 
 def meeting_stem(name: str) -> tuple[str, list[frozenset[str]]]:
@@ -294,6 +311,7 @@ class GraphBuilder:
         if not self.finished:
             self.finished = True
             self.resolve_platforms()
+            self.join_place_variants()
             self.join_short_forms()
             self.resolve_people()
             self.resolve_meetings()
@@ -329,6 +347,30 @@ class GraphBuilder:
         g = self.graph
         owners = [u for u, _, k in g.in_edges(nid, keys=True) if k == Relation.HAS_PLATFORM]
         return self.codes([*self.places.get(nid, ()), *owners])
+
+    def join_place_variants(self) -> None:
+        """Zones written after related places with the same rest are one zone: 四川某某新区 / 成都某某新区
+        (成都 lies in 四川), 中国(云南)自由贸易试验区某某片区 / 云南自贸试验区某某片区 (the kind written long
+        or short). The node most texts name keeps its label; a rest that is a bare kind (成都高新区 /
+        四川高新区) or places that are unrelated keep them apart."""
+        g = self.graph
+        by_rest: dict[str, list[tuple[frozenset[str], str]]] = {}
+        for nid, data in sorted(g.nodes(data=True)):
+            if data["type"] != NodeType.PLATFORM or "@" in nid:
+                continue
+            codes, rest = split_place(official_place(data["label"]))
+            if codes and rest and not is_generic_zone(rest):
+                by_rest.setdefault(short_kinds(rest), []).append((codes, nid))
+        for variants in by_rest.values():
+            if len(variants) < 2:
+                continue
+            keep = max(
+                variants, key=lambda v: (len(g.nodes[v[1]]["docs"]), len(g.nodes[v[1]]["label"]), v[1])
+            )
+            others = [v for v in variants if v is not keep]
+            if all(place_affinity(keep[0], codes) for codes, _ in others):
+                for _, nid in others:
+                    self.merge_into(nid, keep[1])
 
     def join_short_forms(self) -> None:
         """A Platform, Project or Organization named by a short form joins the one long form it names:

@@ -461,3 +461,28 @@ def test_a_zone_named_after_its_place_is_one_wherever_a_text_speaks_of_it() -> N
         "Platform:东部新城": ["c"],
         "Platform:东部新城#2": ["d"],
     }
+
+
+def test_a_zone_written_after_related_places_is_one() -> None:
+    """四川青禾新区 / 成都青禾新区 (成都 lies in 四川); the official 中国(云南)… form and the short kind;
+    unrelated places (宁波 / 南宁) or a bare kind after the place (成都高新区 / 四川高新区) stay apart."""
+    written = [
+        ("成都市", "四川青禾新区"),
+        ("成都市", "四川青禾新区"),
+        ("成都市", "成都青禾新区"),
+        ("昆明市", "中国(云南)自由贸易试验区青禾片区"),
+        ("昆明市", "云南自贸试验区青禾片区"),
+        ("宁波市", "宁波东部新城"),
+        ("南宁市", "南宁东部新城"),
+        ("成都市", "成都高新区"),
+        ("成都市", "四川高新区"),
+    ]
+    docs = [platform_doc(f"d{i}", owner, zone) for i, (owner, zone) in enumerate(written)]
+    assert platforms(GraphBuilder().build(docs)) == {
+        "Platform:四川青禾新区": ["d0", "d1", "d2"],
+        "Platform:中国(云南)自由贸易试验区青禾片区": ["d3", "d4"],
+        "Platform:宁波东部新城": ["d5"],
+        "Platform:南宁东部新城": ["d6"],
+        "Platform:成都高新区": ["d7"],
+        "Platform:四川高新区": ["d8"],
+    }
