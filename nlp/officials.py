@@ -38,6 +38,7 @@ CHAIN_OPENER = re.compile(r"据|(?<!自)由")
 CHAIN_STOPS = '，,。；;：:！？!?\n（(“”"'  # a chain of posts never runs over these
 NAME_LIST_TAIL = re.compile(r"(?:、[\u4e00-\u9fff]{2,4}){2,}")  # the items after a list's first name
 SENTENCE_ENDS = "。！？!?\n"
+CLAUSE_OPENERS = '，,。；;：:！？!?\n“"（( \u3000'  # what stands before a name that opens a clause
 # a transliterated name (Uyghur, Mongolian, Tibetan …): parts joined by the middle dot
 DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・][\u4e00-\u9fff]{1,8})+")
 # a name typeset with spaces between its characters (a report's byline: 区长 某 某)
@@ -99,6 +100,16 @@ class PersonNames:
             name = name[:2] if len(name) == 3 and name[:2] not in common else None
         return name
 
+    def could_be(self, word: str) -> bool:
+        """Whether a word of two or three characters may be a personal name: a surname and a given
+        name of characters names use, not an ordinary word (a looser test than `at`)."""
+        for family in (word[:2], word[:1]):
+            given = word[len(family) :]
+            if family in self.surnames and family not in FUNCTION_SURNAMES and 1 <= len(given) <= 2:
+                if all(CJK.match(ch) and ch not in NOT_NAME_CHARS for ch in given):
+                    return word not in self.common
+        return False
+
     def written_at(self, text: str, i: int) -> tuple[str, int] | None:
         """The name a title is followed by, as (name, end): a Han name, a transliterated one
         (某某·某某) or one typeset with spaces (某 某), the spaces left out of the name."""
@@ -130,7 +141,7 @@ class PostPhrase:
 class OfficialRecognizer(KnowledgeComponent):
     """Officials: a chain of posts (body + office, joined by 、) followed by a personal name."""
 
-    files = ("titles.txt", "name_list_cues.txt", *PersonNames.files)
+    files = ("titles.txt", "name_list_cues.txt", "speech_verbs.txt", *PersonNames.files)
 
     def __init__(self, name: str, max_chain_chars: int) -> None:
         super().__init__(name)
@@ -140,6 +151,7 @@ class OfficialRecognizer(KnowledgeComponent):
         self.titles: LongestMatcher = lexicon.matcher("titles.txt")
         self.names = PersonNames(lexicon)
         self.list_cues: LongestMatcher = lexicon.matcher("name_list_cues.txt")
+        self.speech = tuple(lexicon.lines("speech_verbs.txt"))
 
     def annotate(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -180,6 +192,7 @@ class OfficialRecognizer(KnowledgeComponent):
             found += titled
             i = titled[-1].end
         found += self.name_lists(text, found)
+        found += self.speakers(text, found)
         found += self.untitled_mentions(text, found)
         doc._.mentions = mentions + found
         return doc
@@ -260,6 +273,29 @@ class OfficialRecognizer(KnowledgeComponent):
                 if not any(m.start < end and s < m.end for m in found):
                     return Mention(s, end, NodeType.OFFICIAL, text[s:end], source="name-list")
         return None
+
+    def speakers(self, text: str, found: list[Mention]) -> list[Mention]:
+        """A personal name that opens a clause and is followed by a speech verb (某某表示，…; 某某强调):
+        an untitled speaker, as a candidate the recogniser accepts or rejects."""
+        taken = bytearray(len(text))
+        for m in found:
+            taken[m.start : m.end] = b"\1" * (m.end - m.start)
+        out = []
+        for verb in self.speech:
+            for hit in re.finditer(re.escape(verb), text):
+                end = hit.start()
+                for start in (end - 3, end - 2):
+                    if (
+                        start < 0
+                        or (start and text[start - 1] not in CLAUSE_OPENERS)
+                        or any(taken[start:end])
+                    ):
+                        continue
+                    if self.names.could_be(text[start:end]):
+                        out.append(Mention(start, end, NodeType.OFFICIAL, text[start:end], source="speech"))
+                        taken[start:end] = b"\1" * (end - start)
+                        break
+        return sorted(out, key=lambda m: m.start)
 
     @staticmethod
     def untitled_mentions(text: str, found: list[Mention]) -> list[Mention]:

@@ -34,7 +34,6 @@ from . import (  # noqa: F401  (registers the factories when plankg is imported 
     relations,
     resolve,
     speakers,
-    statistical,
     structure,
     target_subjects,
     targets,
@@ -67,8 +66,8 @@ def create(
 
     With `pkuseg_model` (a folder with features.msgpack and weights.npz) the tokenizer segments
     words, else characters. `overrides` are dotted config paths (spaCy's `spacy.load` style),
-    e.g. {"components.plankg_statistical.labels": ["Person", "Project"]}. `models` gives
-    components their `initialize` settings, e.g. {"plankg_statistical": {"model": "path/to/ner"}}
+    e.g. {"components.plankg_recognizer.enabled": False}. `models` gives components their
+    `initialize` settings, e.g. {"plankg_recognizer": {"model": "path/to/models/plankg_recognizer"}}
     (by default each takes the model of the shipped pipeline). Paths given here are used, not
     saved: the saved config keeps no path of the machine that built it.
     """

@@ -19,7 +19,6 @@ from plankg.nlp.facts import Mention
 from plankg.nlp.linear import LogisticModel
 from plankg.nlp.pipeline import SHIPPED_SEGMENTER, create
 from plankg.nlp.recognizer import abbreviated_places, division_attrs
-from plankg.nlp.statistical import SHIPPED_MODEL
 from training import learn
 from training.gold import GoldDocument, folds, projected_spans, read_gold
 
@@ -37,7 +36,6 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def pipeline_with(trained: Path) -> Language:
     models = {name: {"model": str(trained / name)} for name in learn.LEARNED}
-    models["plankg_statistical"] = {"model": str(SHIPPED_MODEL)}
     return create(SHIPPED_SEGMENTER, models=models)
 
 
@@ -94,7 +92,7 @@ def test_the_trained_pipeline_recognises_what_it_learned(pipeline_with: Language
 
 def test_switched_off_learned_layers_leave_the_rules(trained: Path) -> None:
     off = {f"components.{name}.enabled": False for name in learn.LEARNED}
-    rules = create(SHIPPED_SEGMENTER, off, models={"plankg_statistical": {"model": str(SHIPPED_MODEL)}})
+    rules = create(SHIPPED_SEGMENTER, off)
     doc = rules(TEXT)
     assert {m.source for m in doc._.mentions} <= {
         "gazetteer",
@@ -108,7 +106,7 @@ def test_switched_off_learned_layers_leave_the_rules(trained: Path) -> None:
         "list",
         "shared-suffix",
         "lexicon-list",
-        "statistical",
+        "speech",
     }
     assert all(m.confidence == 1.0 for m in doc._.mentions)
 

@@ -230,6 +230,24 @@ def test_later_mentions_of_an_official_without_title(analyse: Analyse) -> None:
     assert [m.start for m in mentions(doc, "Official")] == [text.index("林则安"), text.rindex("林则安")]
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        (
+            "萧山区举办招商推介会。沈建华表示，萧山区将优化营商环境。沈建华说，欢迎投资。",
+            ["沈建华", "沈建华"],
+        ),
+        ("会上，陆一鸣强调，要抓项目。", ["陆一鸣"]),
+        ("会议指出，要加快发展。同时表示，将推进项目。", []),  # no name before the verb
+        ("萧山日报记者许文静说，会场气氛热烈。", []),  # a name that does not open its clause
+    ],
+)
+def test_an_untitled_name_before_a_speech_verb_is_a_candidate(
+    analyse: Analyse, text: str, speakers: list[str]
+) -> None:
+    assert [m.text for m in mentions(analyse(text, DATE), "Official")] == speakers
+
+
 # -- plankg_names -----------------------------------------------------------------------------
 def test_fixture_platforms_and_projects(case: tuple[Doc, dict]) -> None:
     doc, want = case

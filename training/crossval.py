@@ -19,7 +19,6 @@ from plankg.graph.builder import GraphBuilder
 from plankg.graph.model import DocumentFacts
 from plankg.nlp.handover import doc_to_facts
 from plankg.nlp.pipeline import SHIPPED_SEGMENTER, create
-from plankg.nlp.statistical import SHIPPED_MODEL
 
 from . import learn
 from .gold import GoldDocument, folds, read_gold
@@ -41,7 +40,6 @@ def cross_validate(gold_dir: Path, k: int, log: Callable[[str], None] = print, s
         with tempfile.TemporaryDirectory() as tmp:
             learn.train([d for d in docs if d not in held], Path(tmp), log=lambda m: None)
             models = {name: {"model": str(Path(tmp) / name)} for name in learn.LEARNED}
-            models["plankg_statistical"] = {"model": str(SHIPPED_MODEL)}
             nlp = create(SHIPPED_SEGMENTER, models=models)
         facts = []
         for gold in held:
